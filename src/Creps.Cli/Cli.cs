@@ -1,0 +1,47 @@
+using Creps.Render;
+using Creps.Render.Model;
+
+namespace Creps.Cli;
+
+/// <summary>Dispatches <c>creps COMMAND …</c>; every failure is one line on stderr and a non-zero exit.</summary>
+public static class Cli
+{
+    public const int ExitError = 1, ExitUsage = 2, ExitInterrupted = 130;
+
+    static readonly Dictionary<string, (string Help, Func<string[], TextWriter, TextWriter, int> Run)> Commands = new()
+    {
+        ["render"] = (RenderCommand.Usage, RenderCommand.Run),
+    };
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            stdout.WriteLine("usage: creps COMMAND [options]\n\ncommands:");
+            foreach (var (name, (help, _)) in Commands.OrderBy(c => c.Key)) stdout.WriteLine($"  {help.Split('\n')[0]}");
+            return args.Length == 0 ? ExitUsage : 0;
+        }
+        if (!Commands.TryGetValue(args[0], out var cmd))
+        {
+            stderr.WriteLine($"creps: unknown command '{args[0]}' (commands: {string.Join(", ", Commands.Keys.Order())})");
+            return ExitUsage;
+        }
+        if (args.Skip(1).Any(a => a is "-h" or "--help")) { stdout.WriteLine(cmd.Help); return 0; }
+        try
+        {
+            return cmd.Run(args[1..], stdout, stderr);
+        }
+        catch (UsageException e) { stderr.WriteLine($"creps {args[0]}: {e.Message}\n{cmd.Help.Split('\n')[0]}"); return ExitUsage; }
+        catch (OperationCanceledException) { stderr.WriteLine($"creps {args[0]}: interrupted; no output written"); return ExitInterrupted; }
+        catch (Exception e) when (e is ModelFormatException or FileNotFoundException or DirectoryNotFoundException or IOException
+                                  or UnauthorizedAccessException or FormatException or ArgumentException or InvalidDataException
+                                  or BackendUnavailableException or InvalidOperationException or NotSupportedException)
+        {
+            stderr.WriteLine($"creps {args[0]}: {OneLine(e.Message)}");
+            return ExitError;
+        }
+    }
+
+    static string OneLine(string s) => s.Replace('\n', ' ').Replace("\r", "");
+}
+

@@ -1,0 +1,6 @@
+namespace Creps.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => Cli.Run(args, Console.Out, Console.Error);
+}

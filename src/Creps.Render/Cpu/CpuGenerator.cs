@@ -1,0 +1,60 @@
+using Creps.Render.Latents;
+using Creps.Render.Model;
+
+namespace Creps.Render.Cpu;
+
+/// <summary>
+/// The production CPU backend. Per latent: styles and demodulation (cached). Per distinct row and column: the line
+/// pass, once. Per pixel: the fused MLP. Memory is O(tile + lines), never [C,H,W]. Thread-safe.
+/// </summary>
+public sealed class CpuGenerator : IGenerator
+{
+    readonly CpuModel _packed;
+    readonly StyleCache<LatentStyles> _styles;
+    public CrepsModel Model { get; }
+    public int Threads { get; }
+    public string Name => "cpu";
+    public string DeviceDescription => $"CPU ({Threads} threads, {(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "AVX2/FMA" : "scalar")})";
+
+    public CpuGenerator(CrepsModel model, int threads = 0)
+    {
+        Model = model;
+        Threads = threads > 0 ? threads : Environment.ProcessorCount;
+        _packed = new CpuModel(model);
+        _styles = new StyleCache<LatentStyles>(8, l => new LatentStyles(model, l));
+    }
+
+    /// <summary>The line pass for one axis: reuse the result for every tile that shares these coordinates.</summary>
+    public AxisLines ComputeLines(Latent latent, ReadOnlySpan<double> coords, Axis axis)
+    {
+        RenderArgs.CheckCoords(coords, axis == Axis.Rows ? "rows" : "columns");
+        return LinePass.Compute(_packed, _styles.Get(latent), coords, axis, Threads);
+    }
+
+    /// <summary>
+    /// Pixels of rows [r0, r0+nr) × columns [c0, c0+nc) of precomputed lines into <paramref name="dst"/>
+    /// (planar float [3][dstH][dstW]) at (dy, dx).
+    /// </summary>
+    public void RenderTile(Latent latent, AxisLines rows, int r0, int nr, AxisLines cols, int c0, int nc,
+        float[] dst, int dstW, int dstH, int dy, int dx)
+    {
+        if (rows.Axis != Axis.Rows || cols.Axis != Axis.Cols) throw new ArgumentException("pass row lines then column lines");
+        if (r0 < 0 || nr < 0 || r0 + nr > rows.Count || c0 < 0 || nc < 0 || c0 + nc > cols.Count)
+            throw new ArgumentOutOfRangeException(nameof(nr), "tile lies outside the computed lines");
+        if (dy < 0 || dx < 0 || dy + nr > dstH || dx + nc > dstW || dst.LongLength < 3L * dstW * dstH)
+            throw new ArgumentOutOfRangeException(nameof(dst), "tile lies outside the destination");
+        if (nr == 0 || nc == 0) return;
+        PixelPass.Render(_packed, _styles.Get(latent), rows, r0, nr, cols, c0, nc, dst, dstW, dstH, dy, dx, Threads);
+    }
+
+    public float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols)
+    {
+        var rl = ComputeLines(latent, rows, Axis.Rows);
+        var cl = ComputeLines(latent, cols, Axis.Cols);
+        var img = new float[3L * rows.Length * cols.Length];
+        RenderTile(latent, rl, 0, rows.Length, cl, 0, cols.Length, img, cols.Length, rows.Length, 0, 0);
+        return img;
+    }
+
+    public void Dispose() { }
+}

@@ -1,0 +1,104 @@
+using Creps.Render.Coordinates;
+
+namespace Creps.Render.Cpu;
+
+/// <summary>
+/// The 1-D half of the network: every coordinate's r line elements go through the Fourier input and all blocks
+/// (1×1 layers: GEMMs over channels), and each block's ToRes output is summed into the biline. Work is split
+/// into chunks of coordinates that run the whole network while their activations stay in cache.
+/// </summary>
+internal static unsafe class LinePass
+{
+    const int CoordsPerChunk = 8;
+
+    public static AxisLines Compute(CpuModel m, LatentStyles st, ReadOnlySpan<double> coords, Axis axis, int threads)
+    {
+        var c = m.Config;
+        var lines = new AxisLines(axis, coords.Length, c.StageCount, c.Rank, m.BPad);
+        double[] t = coords.ToArray();
+        int chunks = (t.Length + CoordsPerChunk - 1) / CoordsPerChunk;
+        var po = new ParallelOptions { MaxDegreeOfParallelism = threads };
+        Parallel.For(0, chunks, po, () => new Scratch(m), (chunk, _, scratch) =>
+        {
+            int first = chunk * CoordsPerChunk;
+            RunChunk(m, st, t.AsSpan(first, Math.Min(CoordsPerChunk, t.Length - first)), first, axis, lines, scratch);
+            return scratch;
+        }, _ => { });
+        return lines;
+    }
+
+    sealed class Scratch
+    {
+        public readonly float[] X, Y, Scaled, ToRes, Biline;
+        public Scratch(CpuModel m)
+        {
+            int rows = Gemm.PadRows(CoordsPerChunk * m.Config.Rank);
+            int width = m.MaxLineWidth;
+            X = Pinned.Alloc(rows * width); Y = Pinned.Alloc(rows * width); Scaled = Pinned.Alloc(rows * width);
+            ToRes = Pinned.Alloc(rows * m.BPad); Biline = Pinned.Alloc(rows * m.BPad);
+        }
+    }
+
+    static void RunChunk(CpuModel m, LatentStyles st, ReadOnlySpan<double> coords, int first, Axis axis, AxisLines lines, Scratch s)
+    {
+        var c = m.Config;
+        int r = c.Rank, ch = c.InputChannels, half = ch / 2;
+        int n = coords.Length * r, rows = Gemm.PadRows(n);
+        int width = Gemm.PadWidth(ch);
+        float* x = Pinned.Ptr(s.X), y = Pinned.Ptr(s.Y);
+        var freqs = m.Model.Input.Freqs;
+        int jBase = axis == Axis.Rows ? 0 : r;
+
+        // Fourier features: element (l, k), channel q < C/2 → sin, q + C/2 → sin(· + π/2).
+        new Span<float>(x, rows * width).Clear();
+        for (int l = 0; l < coords.Length; l++)
+            for (int k = 0; k < r; k++)
+            {
+                float* row = x + (long)(l * r + k) * width;
+                for (int q = 0; q < half; q++)
+                {
+                    var (sin, cos) = FourierPhase.SinCos(freqs[q * r + k], coords[l]);
+                    row[q] = sin * st.InputMul[q * 2 * r + jBase + k];
+                    row[q + half] = cos * st.InputMul[(q + half) * 2 * r + jBase + k];
+                }
+            }
+
+        Modulated(m.B4Fc1, st.B4Fc1, ref x, ref y, rows, s);
+        float* tores = Pinned.Ptr(s.ToRes), biline = Pinned.Ptr(s.Biline);
+        int bp = m.BPad;
+        float half2 = MathF.Sqrt(0.5f);
+        for (int b = 0; b < m.LineBlocks.Length; b++)
+        {
+            var (fc0, fc1, toRes) = m.LineBlocks[b];
+            var (s0, s1, sr) = st.LineBlocks[b];
+            Modulated(fc0, s0, ref x, ref y, rows, s);
+            Modulated(fc1, s1, ref x, ref y, rows, s);
+            Apply(toRes, sr, x, tores, rows, s);
+            for (int e = 0; e < n * bp; e++) biline[e] = b == 0 ? tores[e] : biline[e] + tores[e];
+            float* dst = Pinned.Ptr(lines.Data) + lines.Offset(b, first);
+            for (int e = 0; e < n * bp; e++) dst[e] = biline[e] * half2;
+        }
+    }
+
+    /// <summary>x ← layer(x) (swapping buffers).</summary>
+    static void Modulated(PackedLayer layer, LatentStyles.LineStyle style, ref float* x, ref float* y, int rows, Scratch s)
+    {
+        Apply(layer, style, x, y, rows, s);
+        float* t = x; x = y; y = t;
+    }
+
+    static void Apply(PackedLayer layer, LatentStyles.LineStyle style, float* x, float* y, int rows, Scratch s)
+    {
+        int inPad = layer.InPad;
+        float* scaled = Pinned.Ptr(s.Scaled);
+        float* sty = Pinned.Ptr(style.Style);
+        // The input rows' stride is the activation's padded width, which equals this layer's InPad.
+        for (int row = 0; row < rows; row++)
+        {
+            float* src = x + (long)row * inPad, dst = scaled + (long)row * inPad;
+            for (int i = 0; i < inPad; i++) dst[i] = src[i] * sty[i];
+        }
+        var ep = new Epilogue(style.Demod == null ? null : Pinned.Ptr(style.Demod), Pinned.Ptr(layer.Bias), layer.Lrelu, layer.Clamp);
+        Gemm.Run(scaled, inPad, layer.In, Pinned.Ptr(layer.WeightT), layer.OutPad, layer.OutPad, y, layer.OutPad, rows, ep);
+    }
+}

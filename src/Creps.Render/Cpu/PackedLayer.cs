@@ -1,0 +1,38 @@
+using Creps.Render.Model;
+
+namespace Creps.Render.Cpu;
+
+/// <summary>
+/// A layer's weights laid out for <see cref="Gemm"/>: transposed to [In][OutPad] with the constant gain folded in,
+/// bias padded to OutPad. Per-latent styles are NOT folded in for line layers (1024² matrices per latent would cost
+/// more in page faults than the GEMM): the line pass scales inputs by the style and outputs by the demodulation.
+/// </summary>
+internal sealed class PackedLayer
+{
+    public int In { get; }
+    public int Out { get; }
+    public int InPad => Gemm.PadWidth(In);
+    public int OutPad => Gemm.PadWidth(Out);
+    public float[] WeightT { get; }
+    public float[] Bias { get; }
+    public bool Lrelu { get; }
+    public float Clamp { get; }
+
+    public PackedLayer(int inF, int outF, ReadOnlySpan<float> weightOI, float weightGain, ReadOnlySpan<float> bias, float biasGain, bool lrelu, float clamp)
+    {
+        In = inF; Out = outF; Lrelu = lrelu; Clamp = clamp;
+        WeightT = Pinned.Alloc((long)inF * OutPad);
+        for (int o = 0; o < outF; o++)
+            for (int i = 0; i < inF; i++)
+                WeightT[i * OutPad + o] = weightOI[o * inF + i] * weightGain;
+        Bias = Pinned.Alloc(OutPad);
+        for (int o = 0; o < outF; o++) Bias[o] = bias[o] * biasGain;
+    }
+
+    public static PackedLayer FromDense(DenseLayer l) =>
+        new(l.In, l.Out, l.Weight, l.WeightGain, l.Bias, l.BiasGain, l.Lrelu, float.PositiveInfinity);
+
+    /// <summary>A modulated layer's raw weight (styles applied at run time).</summary>
+    public static PackedLayer FromModulated(ModulatedLayer l, float clamp) =>
+        new(l.In, l.Out, l.Weight, 1f, l.Bias, 1f, l.Lrelu, clamp);
+}

@@ -1,0 +1,68 @@
+using Creps.Render.Latents;
+using Creps.Render.Model;
+
+namespace Creps.Render;
+
+/// <summary>A backend that renders a region of a model's image plane. Output is planar float [3][H][W], roughly [−1, 1].</summary>
+public interface IGenerator : IDisposable
+{
+    CrepsModel Model { get; }
+    /// <summary>Short backend name: cpu, vulkan, onnx.</summary>
+    string Name { get; }
+    /// <summary>What it runs on, for logs ("CPU (2 threads, AVX2/FMA)", a GPU's name…).</summary>
+    string DeviceDescription { get; }
+    /// <summary>Renders rows × cols (rows = image height axis, top to bottom).</summary>
+    float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols);
+}
+
+/// <summary>Checks shared by every backend.</summary>
+public static class RenderArgs
+{
+    /// <summary>Most pixels one in-memory render may hold (3 floats each); bigger outputs go through tiles / bake.</summary>
+    public const long MaxPixels = 1L << 28;
+
+    public static void CheckCoords(ReadOnlySpan<double> coords, string what)
+    {
+        if (coords.Length < 1) throw new ArgumentException($"{what}: need at least one coordinate");
+        if (coords.Length > Coordinates.Grid.MaxLength) throw new ArgumentException($"{what}: {coords.Length} coordinates; at most {Coordinates.Grid.MaxLength}");
+        foreach (double t in coords)
+            if (!double.IsFinite(t) || Math.Abs(t) > 1e9) throw new ArgumentException($"{what}: coordinate {t} is not a finite number within ±1e9");
+    }
+
+    public static void CheckSize(long h, long w)
+    {
+        if (h < 1 || w < 1) throw new ArgumentException($"size {w}x{h}: both sides must be ≥ 1");
+        if (h * w > MaxPixels) throw new ArgumentException($"size {w}x{h} is {h * w} pixels; one render holds at most {MaxPixels} (use `creps bake` for larger)");
+    }
+}
+
+/// <summary>A small most-recently-used cache of per-latent data (styles), keyed by the ws values.</summary>
+public sealed class StyleCache<T> where T : class
+{
+    readonly int _capacity;
+    readonly Func<Latent, T> _make;
+    readonly LinkedList<(Latent Key, T Value)> _items = new();
+
+    public StyleCache(int capacity, Func<Latent, T> make) { _capacity = capacity; _make = make; }
+
+    public T Get(Latent latent)
+    {
+        lock (_items)
+        {
+            for (var node = _items.First; node != null; node = node.Next)
+                if (ReferenceEquals(node.Value.Key, latent) || node.Value.Key.Equals(latent))
+                {
+                    _items.Remove(node);
+                    _items.AddFirst(node);
+                    return node.Value.Value;
+                }
+        }
+        T value = _make(latent);
+        lock (_items)
+        {
+            _items.AddFirst((latent, value));
+            while (_items.Count > _capacity) _items.RemoveLast();
+        }
+        return value;
+    }
+}
