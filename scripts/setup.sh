@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what building and testing Creps needs on Debian 12 with the .NET SDK: the apt packages below
+# (as root; otherwise prints the exact command) and the NuGet packages (dotnet restore).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# One line per concern, so a new dependency has an obvious home.
+APT_PACKAGES=(
+  python3-numpy python3-pil           # test oracles: NumPy's RNG literals, Pillow as an independent PNG decoder
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" = 0 ]; then
+    echo "setup: installing ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: missing Debian packages; run as root:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+command -v dotnet >/dev/null || { echo "setup: the .NET SDK (dotnet) is not on PATH; install .NET 10 SDK first" >&2; exit 1; }
+dotnet restore Creps.sln -v q >/dev/null
