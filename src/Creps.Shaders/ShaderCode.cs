@@ -1,0 +1,19 @@
+namespace Creps.Shaders;
+
+/// <summary>The embedded SPIR-V of the compute passes (compiled from this project's *.comp at build time).</summary>
+public static class ShaderCode
+{
+    public const string FourierInput = "fourier_input";
+    public const string LineGemm = "line_gemm";
+    public const string Pixel = "pixel";
+
+    /// <summary>The SPIR-V words of shader <paramref name="name"/> (without extension).</summary>
+    public static byte[] Load(string name)
+    {
+        using var s = typeof(ShaderCode).Assembly.GetManifestResourceStream($"Creps.Shaders.{name}.spv")
+            ?? throw new InvalidOperationException($"shader '{name}' is not embedded in Creps.Shaders");
+        var bytes = new byte[s.Length];
+        s.ReadExactly(bytes);
+        return bytes;
+    }
+}
