@@ -65,12 +65,15 @@ void main() {
         if (n >= pc.rows) continue;
         for (int j = 0; j < RB; j++) {
             int o = col0 + tx + j * TX;
-            if (o >= pc.outs) continue;
-            float v = acc[i][j];
-            if (pc.demodOff >= 0) v *= styles[pc.demodOff + o];
-            v += weights[pc.bOff + o];
-            if ((pc.flags & LRELU) != 0) v = lrelu(v);
-            v = clamp(v, -pc.clampValue, pc.clampValue);
+            if (o >= pc.ldy) continue;
+            float v = 0.0;   // padding columns (outs ≤ o < ldy) are written as exact zeros
+            if (o < pc.outs) {
+                v = acc[i][j];
+                if (pc.demodOff >= 0) v *= styles[pc.demodOff + o];
+                v += weights[pc.bOff + o];
+                if ((pc.flags & LRELU) != 0) v = lrelu(v);
+                v = clamp(v, -pc.clampValue, pc.clampValue);
+            }
             int y = pc.yOff + n * pc.ldy + o;
             if ((pc.flags & TORES) != 0) {
                 float sum = (pc.flags & FIRST) != 0 ? v : acts[y] + v;

@@ -1,0 +1,89 @@
+using Creps.Render.Cpu;
+using Creps.Render.Model;
+
+namespace Creps.Render.Vulkan;
+
+/// <summary>Floats appended to one buffer image; every entry starts on a 16-byte boundary (the shaders' vec4 loads).</summary>
+internal sealed class FloatPacker
+{
+    readonly List<float> _data = new();
+    public int Count => _data.Count;
+    public float[] ToArray() => _data.ToArray();
+
+    public int Add(ReadOnlySpan<float> values)
+    {
+        Align();
+        int off = _data.Count;
+        foreach (float v in values) _data.Add(v);
+        return off;
+    }
+
+    void Align() { while (_data.Count % 4 != 0) _data.Add(0f); }
+
+    /// <summary>
+    /// A dense layer for the per-pixel pass: W [outP][inP] then bias [outP], from a CPU-packed layer (Wᵀ [In][OutPad],
+    /// gains and styles already folded in); rows and columns beyond the layer's real size are zero.
+    /// </summary>
+    public int AddDense(PackedLayer l, int inP, int outP)
+    {
+        if (l.In > inP || l.Out > outP) throw new InvalidOperationException($"layer {l.In}→{l.Out} does not fit {inP}→{outP}");
+        var w = new float[outP * inP + outP];
+        for (int o = 0; o < l.Out; o++)
+        {
+            for (int i = 0; i < l.In; i++) w[o * inP + i] = l.WeightT[i * l.OutPad + o];
+            w[outP * inP + o] = l.Bias[o];
+        }
+        return Add(w);
+    }
+}
+
+/// <summary>A line layer's place in the weights buffer and its GEMM shape.</summary>
+internal sealed record DeviceLineLayer(int In, int Out, int InPad, int OutPad, int WOff, int BOff, bool Lrelu, float Clamp);
+
+/// <summary>
+/// The model's constants on the device, uploaded once: line layers as Wᵀ [In][OutPad] + bias (the CPU backend's
+/// packing, styles applied at run time), the Fourier frequencies, and the per-pixel decoders as [out][in] padded
+/// to BPad multiples (decoder_16 … decoder_R, decoder_last, decoder_img).
+/// </summary>
+internal sealed class DeviceModel : IDisposable
+{
+    public CpuModel Packed { get; }
+    public CrepsConfig Config => Packed.Config;
+    public DeviceLineLayer B4Fc1 { get; }
+    public (DeviceLineLayer Fc0, DeviceLineLayer Fc1, DeviceLineLayer ToRes)[] Blocks { get; }
+    public int FreqOff { get; }
+    public int DecoderOff { get; }
+    /// <summary>Biline channels padded to a multiple of 8 (the lines' row width and the per-pixel feature width).</summary>
+    public int BPad { get; }
+    /// <summary>Widest padded line activation.</summary>
+    public int MaxWidth { get; }
+    public GpuBuffer Buffer { get; }
+
+    public DeviceModel(VulkanContext ctx, DeviceMemoryPool pool, CpuModel packed)
+    {
+        Packed = packed;
+        BPad = packed.BPad;
+        MaxWidth = packed.MaxLineWidth;
+        var p = new FloatPacker();
+        DeviceLineLayer Line(PackedLayer l) => new(l.In, l.Out, l.InPad, l.OutPad, p.Add(l.WeightT), p.Add(l.Bias), l.Lrelu, l.Clamp);
+        B4Fc1 = Line(packed.B4Fc1);
+        Blocks = packed.LineBlocks.Select(b => (Line(b.Fc0), Line(b.Fc1), Line(b.ToRes))).ToArray();
+        FreqOff = p.Add(packed.Model.Input.Freqs);
+        int b = BPad;
+        DecoderOff = -1;
+        foreach (var dec in packed.StageDecoders.Append(packed.DecoderLast))
+        {
+            int off = p.AddDense(dec[0], b, 2 * b);
+            p.AddDense(dec[1], 2 * b, 4 * b);
+            p.AddDense(dec[2], 4 * b, 2 * b);
+            p.AddDense(dec[3], 2 * b, b);
+            if (DecoderOff < 0) DecoderOff = off;
+        }
+        p.AddDense(packed.DecoderImg, b, 4);
+        var data = p.ToArray();
+        Buffer = new GpuBuffer(ctx, pool, (ulong)data.Length * 4, hostVisible: false);
+        Buffer.Upload(data);
+    }
+
+    public void Dispose() => Buffer.Dispose();
+}

@@ -1,0 +1,358 @@
+using Creps.Render.Cpu;
+using Creps.Render.Latents;
+using Creps.Render.Model;
+using Silk.NET.Vulkan;
+
+namespace Creps.Render.Vulkan;
+
+/// <summary>Settings of a <see cref="VulkanGenerator"/>.</summary>
+public sealed record VulkanGeneratorOptions
+{
+    /// <summary>Device memory the generator may hold (weights, styles, scratch, lines, tile images); the caller's image is extra.</summary>
+    public long BudgetBytes { get; init; } = 256L << 20;
+    /// <summary>Largest tile side (pixels) of one pixel-pass dispatch; a multiple of 64.</summary>
+    public int MaxTile { get; init; } = 1024;
+}
+
+/// <summary>
+/// The Vulkan compute backend. Per latent: styles and demodulation, cached in device slots. Per distinct row and column:
+/// the line pass (batched GEMMs), once. Per pixel: one fused pass writing straight into a storage image (the caller's
+/// VkImage, or our own tile image read back to host memory). Large outputs go in bands and tiles within the budget.
+/// Calls are serialised (one at a time per generator).
+/// </summary>
+public sealed unsafe class VulkanGenerator : IGenerator
+{
+    readonly VulkanContext _ctx;
+    readonly bool _ownsContext;
+    readonly DeviceMemoryPool _pool;
+    readonly DeviceModel _model;
+    readonly Kernels _kernels;
+    readonly GpuBuffer _dummy;
+    readonly DeviceStyles _styles;
+    readonly LinePassRecorder _lines;
+    readonly object _gate = new();
+    bool _disposed;
+
+    public CrepsModel Model { get; }
+    public VulkanGeneratorOptions Options { get; }
+    public VulkanContext Context => _ctx;
+    public string Name => "vulkan";
+    public string DeviceDescription => _ctx.ToString();
+    /// <summary>Device memory held by this generator now, and the most it ever held (block granularity).</summary>
+    public ulong DeviceBytes => _pool.HeldBytes;
+    public ulong PeakDeviceBytes => _pool.PeakBytes;
+
+    /// <summary>Creates a generator on <paramref name="context"/> (kept open on dispose), or on a new context of its own.</summary>
+    public VulkanGenerator(CrepsModel model, VulkanContext? context = null, VulkanGeneratorOptions? options = null)
+    {
+        Model = model;
+        Options = options ?? new VulkanGeneratorOptions();
+        if (Options.MaxTile < 64 || Options.MaxTile % 64 != 0) throw new ArgumentException($"MaxTile {Options.MaxTile} must be a positive multiple of 64");
+        _ownsContext = context == null;
+        _ctx = context ?? VulkanContext.Create();
+        try
+        {
+            _pool = new DeviceMemoryPool(_ctx);
+            var packed = new CpuModel(model);
+            _model = new DeviceModel(_ctx, _pool, packed);
+            var c = model.Config;
+            _kernels = new Kernels(_ctx, c.InputChannels, c.Rank, _model.BPad, c.StageCount);
+            _dummy = new GpuBuffer(_ctx, _pool, 256, hostVisible: false);
+            var zero = new Latent(new float[c.NumWs * c.WDim], c.NumWs, c.WDim);
+            _styles = new DeviceStyles(_ctx, _pool, _model, zero);
+            _lines = new LinePassRecorder(_ctx, _pool, _kernels, _model, _styles, _dummy);
+        }
+        catch
+        {
+            DisposeParts();
+            throw;
+        }
+    }
+
+    /// <summary>The line pass for one axis: reuse the result for every tile that shares these coordinates.</summary>
+    public VulkanLines ComputeLines(Latent latent, ReadOnlySpan<double> coords, Axis axis)
+    {
+        RenderArgs.CheckCoords(coords, axis == Axis.Rows ? "rows" : "columns");
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            int slot = _styles.Slot(latent);
+            using var frame = new Frame(_kernels);
+            var lines = NewLines(axis, coords.Length);
+            try
+            {
+                var copy = coords.ToArray();
+                _ctx.Submit(cmd => _lines.Record(cmd, frame, slot, copy, 0, copy.Length, axis, lines, _pool));
+            }
+            catch { lines.Dispose(); throw; }
+            return lines;
+        }
+    }
+
+    readonly HashSet<VulkanLines> _liveLines = new();
+
+    VulkanLines NewLines(Axis axis, int count)
+    {
+        var lines = new VulkanLines(this, new GpuBuffer(_ctx, _pool, LinePassRecorder.LinesBytes(_model, count), hostVisible: false), axis, count);
+        lock (_liveLines) _liveLines.Add(lines);
+        return lines;
+    }
+
+    /// <summary>Frees a lines object's device memory (once; lines still alive at disposal are freed with the generator).</summary>
+    internal void Release(VulkanLines lines)
+    {
+        lock (_liveLines) if (!_liveLines.Remove(lines)) return;
+        lines.Buffer.Dispose();
+    }
+
+    /// <summary>
+    /// Pixels of rows [r0, r0+nr) × columns [c0, c0+nc) of precomputed lines into <paramref name="dst"/>
+    /// (planar float [3][dstH][dstW]) at (dy, dx), through a tile image read back to host memory.
+    /// </summary>
+    public void RenderTile(Latent latent, VulkanLines rows, int r0, int nr, VulkanLines cols, int c0, int nc,
+        float[] dst, int dstW, int dstH, int dy, int dx)
+    {
+        CheckTile(rows, r0, nr, cols, c0, nc);
+        if (dy < 0 || dx < 0 || dy + nr > dstH || dx + nc > dstW || dst.LongLength < 3L * dstW * dstH)
+            throw new ArgumentOutOfRangeException(nameof(dst), "tile lies outside the destination");
+        if (nr == 0 || nc == 0) return;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            int slot = _styles.Slot(latent);
+            ReadBack(slot, rows, r0, nr, cols, c0, nc, dst, dstW, dstH, dy, dx);
+        }
+    }
+
+    /// <summary>The same tile written into the caller's image at (dy, dx) (see <see cref="VulkanImageTarget"/> for the contract).</summary>
+    public void RenderTile(Latent latent, VulkanLines rows, int r0, int nr, VulkanLines cols, int c0, int nc, VulkanImageTarget target, int dy, int dx)
+    {
+        CheckTile(rows, r0, nr, cols, c0, nc);
+        target.Validate();
+        if (dy < 0 || dx < 0 || dy + nr > target.Height || dx + nc > target.Width)
+            throw new ArgumentOutOfRangeException(nameof(target), "tile lies outside the target image");
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            int slot = _styles.Slot(latent);
+            using var frame = new Frame(_kernels);
+            var imageSet = frame.Set(_kernels.ImageSet(frame.Own(new ImageViewHandle(_ctx, target.Image, target.Format)).View));
+            _ctx.Submit(cmd =>
+            {
+                Transition(cmd, target.Image, target.OldLayout, ImageLayout.General);
+                RecordPixels(cmd, frame, slot, rows, r0, nr, cols, c0, nc, imageSet, dy, dx, target.Format == Format.R8G8B8A8Unorm);
+                Transition(cmd, target.Image, ImageLayout.General, target.NewLayout);
+            });
+        }
+    }
+
+    void CheckTile(VulkanLines rows, int r0, int nr, VulkanLines cols, int c0, int nc)
+    {
+        if (rows.Owner != this || cols.Owner != this) throw new ArgumentException("lines were computed by another generator");
+        if (rows.Axis != Axis.Rows || cols.Axis != Axis.Cols) throw new ArgumentException("pass row lines then column lines");
+        if (r0 < 0 || nr < 0 || r0 + nr > rows.Count || c0 < 0 || nc < 0 || c0 + nc > cols.Count)
+            throw new ArgumentOutOfRangeException(nameof(nr), "tile lies outside the computed lines");
+    }
+
+    public float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols)
+    {
+        RenderArgs.CheckCoords(rows, "rows");
+        RenderArgs.CheckCoords(cols, "columns");
+        RenderArgs.CheckSize(rows.Length, cols.Length);
+        int h = rows.Length, w = cols.Length;
+        var img = new float[3L * h * w];
+        var rowArr = rows.ToArray();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            int tile = PlanTile(w, readback: true);
+            int slot = _styles.Slot(latent);
+            using var colLines = NewLines(Axis.Cols, w);
+            var colArr = cols.ToArray();
+            using (var frame = new Frame(_kernels))
+                _ctx.Submit(cmd => _lines.Record(cmd, frame, slot, colArr, 0, w, Axis.Cols, colLines, _pool));
+            for (int r0 = 0; r0 < h; r0 += tile)
+            {
+                int bh = Math.Min(tile, h - r0);
+                using var rowLines = NewLines(Axis.Rows, bh);
+                using (var frame = new Frame(_kernels))
+                    _ctx.Submit(cmd => _lines.Record(cmd, frame, slot, rowArr, r0, bh, Axis.Rows, rowLines, _pool));
+                ReadBack(slot, rowLines, 0, bh, colLines, 0, w, img, w, h, r0, 0, tile);
+            }
+        }
+        return img;
+    }
+
+    /// <summary>
+    /// Renders rows × cols into the caller's image at (dy, dx): bands of rows within the budget, each band's row lines
+    /// and pixels in one submission (the column lines once for all bands). See <see cref="VulkanImageTarget"/>.
+    /// </summary>
+    public void RenderInto(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols, VulkanImageTarget target, int dy = 0, int dx = 0)
+    {
+        RenderArgs.CheckCoords(rows, "rows");
+        RenderArgs.CheckCoords(cols, "columns");
+        target.Validate();
+        int h = rows.Length, w = cols.Length;
+        if (dy < 0 || dx < 0 || dy + h > target.Height || dx + w > target.Width)
+            throw new ArgumentOutOfRangeException(nameof(target), $"a {w}x{h} render at ({dx},{dy}) does not fit the {target.Width}x{target.Height} target");
+        var rowArr = rows.ToArray();
+        var colArr = cols.ToArray();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            int band = PlanTile(w, readback: false);
+            int slot = _styles.Slot(latent);
+            using var colLines = NewLines(Axis.Cols, w);
+            using var view = new ImageViewHandle(_ctx, target.Image, target.Format);
+            using var imageFrame = new Frame(_kernels);
+            var imageSet = imageFrame.Set(_kernels.ImageSet(view.View));
+            for (int r0 = 0; r0 < h; r0 += band)
+            {
+                int bh = Math.Min(band, h - r0);
+                bool first = r0 == 0, last = r0 + bh >= h;
+                using var rowLines = NewLines(Axis.Rows, bh);
+                using var frame = new Frame(_kernels);
+                _ctx.Submit(cmd =>
+                {
+                    if (first) _lines.Record(cmd, frame, slot, colArr, 0, w, Axis.Cols, colLines, _pool);
+                    _lines.Record(cmd, frame, slot, rowArr, r0, bh, Axis.Rows, rowLines, _pool);
+                    Transition(cmd, target.Image, first ? target.OldLayout : ImageLayout.General, ImageLayout.General);
+                    RecordPixels(cmd, frame, slot, rowLines, 0, bh, colLines, 0, w, imageSet, dy + r0, dx, target.Format == Format.R8G8B8A8Unorm);
+                    if (last) Transition(cmd, target.Image, ImageLayout.General, target.NewLayout);
+                });
+            }
+        }
+    }
+
+    /// <summary>
+    /// Largest band/tile side (a multiple of 64, at most MaxTile) whose working set fits the budget next to the
+    /// model, styles, scratch and the column lines of <paramref name="width"/> columns.
+    /// </summary>
+    int PlanTile(int width, bool readback)
+    {
+        ulong budget = (ulong)Options.BudgetBytes;
+        ulong fixedBytes = _model.Buffer.Size + _styles.Buffer.Size + LinePassRecorder.ScratchBytes(_model) + LinePassRecorder.LinesBytes(_model, width);
+        for (int t = Options.MaxTile; t >= 64; t -= 64)
+        {
+            ulong tileBytes = LinePassRecorder.LinesBytes(_model, t) + (readback ? 2ul * (ulong)t * (ulong)Math.Min(t, width) * 16 : 0);
+            if (fixedBytes + tileBytes <= budget) return t;
+        }
+        throw new InvalidOperationException($"a {width}-pixel-wide render does not fit the device-memory budget of {Options.BudgetBytes >> 20} MiB " +
+                                            $"(weights, styles, scratch and column lines alone take {fixedBytes >> 20} MiB)");
+    }
+
+    /// <summary>Renders a tile in sub-tiles of at most <paramref name="maxTile"/>² through our own RGBA32F image and a readback buffer.</summary>
+    void ReadBack(int slot, VulkanLines rows, int r0, int nr, VulkanLines cols, int c0, int nc, float[] dst, int dstW, int dstH, int dy, int dx, int maxTile = 0)
+    {
+        int t = maxTile > 0 ? maxTile : Options.MaxTile;
+        int th = Math.Min(t, nr), tw = Math.Min(t, nc);
+        using var image = new StorageImage(_ctx, _pool, tw, th, Format.R32G32B32A32Sfloat);
+        using var view = new ImageViewHandle(_ctx, image.Image, image.Format);
+        using var staging = new GpuBuffer(_ctx, _pool, (ulong)th * (ulong)tw * 16, hostVisible: true);
+        using var imageFrame = new Frame(_kernels);
+        var imageSet = imageFrame.Set(_kernels.ImageSet(view.View));
+        long plane = (long)dstW * dstH;
+        for (int i0 = 0; i0 < nr; i0 += th)
+            for (int j0 = 0; j0 < nc; j0 += tw)
+            {
+                int h = Math.Min(th, nr - i0), w = Math.Min(tw, nc - j0);
+                using var frame = new Frame(_kernels);
+                _ctx.Submit(cmd =>
+                {
+                    Transition(cmd, image.Image, ImageLayout.Undefined, ImageLayout.General);
+                    RecordPixels(cmd, frame, slot, rows, r0 + i0, h, cols, c0 + j0, w, imageSet, 0, 0, quantize8: false);
+                    var toCopy = new ImageMemoryBarrier(srcAccessMask: AccessFlags.ShaderWriteBit, dstAccessMask: AccessFlags.TransferReadBit,
+                        oldLayout: ImageLayout.General, newLayout: ImageLayout.TransferSrcOptimal, srcQueueFamilyIndex: Vk.QueueFamilyIgnored,
+                        dstQueueFamilyIndex: Vk.QueueFamilyIgnored, image: image.Image, subresourceRange: ColorRange);
+                    _ctx.Vk.CmdPipelineBarrier(cmd, PipelineStageFlags.ComputeShaderBit, PipelineStageFlags.TransferBit, 0, 0, null, 0, null, 1, &toCopy);
+                    var region = new BufferImageCopy(0, (uint)w, (uint)h, new ImageSubresourceLayers(ImageAspectFlags.ColorBit, 0, 0, 1),
+                        new Offset3D(0, 0, 0), new Extent3D((uint)w, (uint)h, 1));
+                    _ctx.Vk.CmdCopyImageToBuffer(cmd, image.Image, ImageLayout.TransferSrcOptimal, staging.Handle, 1, &region);
+                    var toHost = new BufferMemoryBarrier(srcAccessMask: AccessFlags.TransferWriteBit, dstAccessMask: AccessFlags.HostReadBit,
+                        srcQueueFamilyIndex: Vk.QueueFamilyIgnored, dstQueueFamilyIndex: Vk.QueueFamilyIgnored, buffer: staging.Handle, offset: 0, size: Vk.WholeSize);
+                    _ctx.Vk.CmdPipelineBarrier(cmd, PipelineStageFlags.TransferBit, PipelineStageFlags.HostBit, 0, 0, null, 1, &toHost, 0, null);
+                });
+                var px = staging.Floats;
+                for (int i = 0; i < h; i++)
+                {
+                    long o = (long)(dy + i0 + i) * dstW + dx + j0;
+                    for (int j = 0; j < w; j++)
+                    {
+                        int s = (i * w + j) * 4;
+                        dst[o + j] = px[s];
+                        dst[plane + o + j] = px[s + 1];
+                        dst[2 * plane + o + j] = px[s + 2];
+                    }
+                }
+            }
+    }
+
+    void RecordPixels(CommandBuffer cmd, Frame frame, int slot, VulkanLines rows, int r0, int nr, VulkanLines cols, int c0, int nc,
+        DescriptorSet imageSet, int dy, int dx, bool quantize8)
+    {
+        var set = frame.Set(_kernels.BufferSet([_model.Buffer.Descriptor(), _styles.Descriptor(slot), _dummy.Descriptor(),
+            rows.Buffer.Descriptor(), cols.Buffer.Descriptor(), _dummy.Descriptor()]));
+        _ctx.Barrier(cmd);
+        _kernels.Bind(cmd, _kernels.Pixel, set, imageSet);
+        _kernels.Push(cmd, new PixelPush
+        {
+            Nr = nr, Nc = nc, R0 = r0, C0 = c0, RowCount = rows.Count, ColCount = cols.Count, Dy = dy, Dx = dx,
+            DecOff = _model.DecoderOff, HeadOff = _styles.Layout.HeadOff, Quantize8 = quantize8 ? 1 : 0, Clamp = Model.Config.FcClamp,
+        });
+        _ctx.Vk.CmdDispatch(cmd, (uint)((nc + Kernels.PixelGroup - 1) / Kernels.PixelGroup), (uint)((nr + Kernels.PixelGroup - 1) / Kernels.PixelGroup), 1);
+    }
+
+    static readonly ImageSubresourceRange ColorRange = new(ImageAspectFlags.ColorBit, 0, 1, 0, 1);
+
+    /// <summary>A layout transition that also orders everything before it (any stage) against the compute writes after it.</summary>
+    void Transition(CommandBuffer cmd, Image image, ImageLayout from, ImageLayout to)
+    {
+        var b = new ImageMemoryBarrier(srcAccessMask: AccessFlags.MemoryWriteBit | AccessFlags.MemoryReadBit,
+            dstAccessMask: AccessFlags.MemoryWriteBit | AccessFlags.MemoryReadBit, oldLayout: from, newLayout: to,
+            srcQueueFamilyIndex: Vk.QueueFamilyIgnored, dstQueueFamilyIndex: Vk.QueueFamilyIgnored, image: image, subresourceRange: ColorRange);
+        _ctx.Vk.CmdPipelineBarrier(cmd, PipelineStageFlags.AllCommandsBit, PipelineStageFlags.AllCommandsBit, 0, 0, null, 0, null, 1, &b);
+    }
+
+    void DisposeParts()
+    {
+        VulkanLines[] live;
+        lock (_liveLines) live = _liveLines.ToArray();
+        foreach (var l in live) Release(l);
+        _lines?.Dispose();
+        _styles?.Dispose();
+        _dummy?.Dispose();
+        _kernels?.Dispose();
+        _model?.Dispose();
+        _pool?.Dispose();
+        if (_ownsContext) _ctx?.Dispose();
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            DisposeParts();
+        }
+    }
+}
+
+/// <summary>A 2D colour view of mip 0 / layer 0 of an image (ours or the caller's; the view is always ours).</summary>
+internal sealed unsafe class ImageViewHandle : IDisposable
+{
+    readonly VulkanContext _ctx;
+    public ImageView View { get; }
+
+    public ImageViewHandle(VulkanContext ctx, Image image, Format format)
+    {
+        _ctx = ctx;
+        var info = new ImageViewCreateInfo(image: image, viewType: ImageViewType.Type2D, format: format,
+            subresourceRange: new ImageSubresourceRange(ImageAspectFlags.ColorBit, 0, 1, 0, 1));
+        ImageView v;
+        VulkanContext.Check(ctx.Vk.CreateImageView(ctx.Device, &info, null, &v), "vkCreateImageView");
+        View = v;
+    }
+
+    public void Dispose() => _ctx.Vk.DestroyImageView(_ctx.Device, View, null);
+}

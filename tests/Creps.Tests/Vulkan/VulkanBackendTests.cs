@@ -1,0 +1,75 @@
+using Creps.Render.Cpu;
+using Creps.Render.Imaging;
+
+namespace Creps.Tests.Vulkan;
+
+/// <summary>The Vulkan backend against the CPU backend and the official outputs (../shared/fixtures/official).</summary>
+[NonParallelizable]
+public class VulkanBackendTests : VulkanTestBase
+{
+    public static IEnumerable<Fixtures.Case> Cases => Fixtures.Cases();
+
+    /// <summary>max |a − b| and mean |a − b|.</summary>
+    public static (double Max, double Mean) Diff(float[] a, float[] b)
+    {
+        Assert.That(a, Has.Length.EqualTo(b.Length));
+        double max = 0, sum = 0;
+        for (int i = 0; i < a.Length; i++) { double d = Math.Abs((double)a[i] - b[i]); max = Math.Max(max, d); sum += d; }
+        return (max, sum / a.Length);
+    }
+
+    /// <summary>The acceptance bound on [−1, 1] output: max abs ≤ 2e-3 and mean abs ≤ 1e-4, relative to the range when it is wider.</summary>
+    public static void AssertClose(float[] ours, float[] expected, string what)
+    {
+        double range = Math.Max(expected.Max() - expected.Min(), 2.0) / 2.0;   // clamp_stress reaches thousands
+        var (max, mean) = Diff(ours, expected);
+        TestContext.Out.WriteLine($"{what}: max abs {max:G3}, mean abs {mean:G3} (scale {range:G3})");
+        Assert.That(max / range, Is.LessThanOrEqualTo(2e-3), $"{what}: max abs {max:G4}");
+        Assert.That(mean / range, Is.LessThanOrEqualTo(1e-4), $"{what}: mean abs {mean:G4}");
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void MatchesCpuAndOfficial(Fixtures.Case c)
+    {
+        var model = Fixtures.Model(c.Layout);
+        var latent = c.Latent(model);
+        var gen = VulkanFixture.Generator(c.Layout);
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        float[] ours = gen.Render(latent, c.Rows, c.Cols);
+        TestContext.Out.WriteLine($"vulkan render {sw.ElapsedMilliseconds} ms");
+        using var cpu = new CpuGenerator(model);
+        AssertClose(ours, cpu.Render(latent, c.Rows, c.Cols), $"{c} vs cpu");
+        AssertClose(ours, Fixtures.ReadF32(Path.Combine(c.Dir, c.Output)), $"{c} vs official");
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void EightBitMatchesOfficialPng(Fixtures.Case c)
+    {
+        if (c.Png == null) Assert.Ignore("case has no PNG");
+        var model = Fixtures.Model(c.Layout);
+        float[] ours = VulkanFixture.Generator(c.Layout).Render(c.Latent(model), c.Rows, c.Cols);
+        var png = PngDecoder.Decode(Path.Combine(c.Dir, c.Png!));
+        int h = c.Rows.Length, w = c.Cols.Length;
+        var expected = new byte[3 * h * w];
+        for (int ch = 0; ch < 3; ch++)
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++) expected[(ch * h + y) * w + x] = (byte)png.At(y, x, ch);
+        AssertBytesClose(ours.Select(PixelFormat.ToByte).ToArray(), expected, c.ToString());
+    }
+
+    /// <summary>8-bit acceptance: ≥ 99.9% of values equal, none off by more than 1.</summary>
+    public static void AssertBytesClose(byte[] ours, byte[] expected, string what)
+    {
+        Assert.That(ours, Has.Length.EqualTo(expected.Length));
+        int differ = 0, worst = 0;
+        for (int i = 0; i < ours.Length; i++)
+        {
+            int d = Math.Abs(ours[i] - expected[i]);
+            if (d != 0) differ++;
+            worst = Math.Max(worst, d);
+        }
+        TestContext.Out.WriteLine($"{what}: {differ} of {ours.Length} 8-bit values differ, worst by {worst}");
+        Assert.That(worst, Is.LessThanOrEqualTo(1), $"{what}: an 8-bit value is off by {worst}");
+        Assert.That(differ, Is.LessThanOrEqualTo(ours.Length / 1000), $"{what}: {differ} of {ours.Length} 8-bit values differ");
+    }
+}
