@@ -47,6 +47,10 @@ public sealed unsafe class VulkanContext : IDisposable
     readonly object _gate = new();
     bool _disposed;
 
+    static readonly List<string> AllMessages = new();
+    /// <summary>Validation-layer messages of every context of this process (contexts made inside the CLI or a backend included).</summary>
+    public static IReadOnlyList<string> ProcessValidationMessages { get { lock (AllMessages) return AllMessages.ToList(); } }
+
     /// <summary>Validation-layer messages received so far (only with validation on).</summary>
     public IReadOnlyList<string> ValidationMessages { get { lock (_messages) return _messages.ToList(); } }
 
@@ -268,6 +272,7 @@ public sealed unsafe class VulkanContext : IDisposable
         var sink = (List<string>)GCHandle.FromIntPtr((nint)user).Target!;
         string msg = SilkMarshal.PtrToString((nint)data->PMessage) ?? "?";
         lock (sink) sink.Add($"{severity}: {msg}");
+        lock (AllMessages) AllMessages.Add($"{severity}: {msg}");
         return new Bool32(false);
     }
 

@@ -34,6 +34,8 @@ public static class VulkanFixture
                 if (_context == null && _unavailable == null)
                 {
                     PrivateRuntimeDir();
+                    // Contexts the code under test makes on its own (CLI, Backends) validate too.
+                    Environment.SetEnvironmentVariable("CREPS_VK_VALIDATION", "sync");
                     try { _context = VulkanContext.Create(new VulkanContextOptions { Validation = true, SyncValidation = true, Device = null }); }
                     catch (BackendUnavailableException e) { _unavailable = e.Message; }
                 }
@@ -54,13 +56,12 @@ public static class VulkanFixture
         }
     }
 
-    public static int MessageCount => _context?.ValidationMessages.Count ?? 0;
+    public static int MessageCount => VulkanContext.ProcessValidationMessages.Count;
 
     /// <summary>Fails with the first validation messages that arrived since <paramref name="before"/>.</summary>
     public static void AssertNoValidationMessages(int before)
     {
-        if (_context == null) return;
-        var msgs = _context.ValidationMessages;
+        var msgs = VulkanContext.ProcessValidationMessages;
         if (msgs.Count > before) Assert.Fail($"{msgs.Count - before} validation message(s):\n" + string.Join("\n", msgs.Skip(before).Take(5)));
     }
 }
