@@ -32,7 +32,7 @@ internal struct PixelPush
 /// The compute pipelines of one model, built once: one descriptor layout for all passes (set 0: weights, styles,
 /// activations, row lines, column lines, phases; set 1: the output image), one pipeline layout with 128 bytes of
 /// push constants, and the three passes specialised to the model's channel counts and the tile sizes.
-/// Descriptor sets come from a pool and are freed after each submission.
+/// Descriptor sets come from a pool and are freed after each submission. Shared by the generators of one context.
 /// </summary>
 internal sealed unsafe class Kernels : IDisposable
 {
@@ -152,13 +152,21 @@ internal sealed unsafe class Kernels : IDisposable
 
     DescriptorSet Allocate(DescriptorSetLayout layout)
     {
+        lock (this) return AllocateLocked(layout);
+    }
+
+    DescriptorSet AllocateLocked(DescriptorSetLayout layout)
+    {
         var ai = new DescriptorSetAllocateInfo(descriptorPool: _pool, descriptorSetCount: 1, pSetLayouts: &layout);
         DescriptorSet set;
         VulkanContext.Check(_ctx.Vk.AllocateDescriptorSets(_ctx.Device, &ai, &set), "vkAllocateDescriptorSets");
         return set;
     }
 
-    public void Free(DescriptorSet set) => _ctx.Vk.FreeDescriptorSets(_ctx.Device, _pool, 1, &set);
+    public void Free(DescriptorSet set)
+    {
+        lock (this) _ctx.Vk.FreeDescriptorSets(_ctx.Device, _pool, 1, &set);
+    }
 
     public void Bind(CommandBuffer cmd, Pipeline pipeline, DescriptorSet buffers, DescriptorSet? image = null)
     {

@@ -290,6 +290,22 @@ public sealed unsafe class VulkanContext : IDisposable
         return -1;
     }
 
+    readonly Dictionary<string, IDisposable> _shared = new();
+
+    /// <summary>
+    /// An object shared by every generator on this context (compiled pipelines per model shape: drivers such as
+    /// lavapipe take seconds to compile the per-pixel pass), made on first use and disposed with the context.
+    /// </summary>
+    internal T Shared<T>(string key, Func<T> make) where T : class, IDisposable
+    {
+        lock (_shared)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_shared.TryGetValue(key, out var v)) _shared[key] = v = make();
+            return (T)v;
+        }
+    }
+
     /// <summary>Records commands with <paramref name="record"/>, submits them to the queue and waits until they completed.</summary>
     public void Submit(Action<CommandBuffer> record)
     {
@@ -328,6 +344,11 @@ public sealed unsafe class VulkanContext : IDisposable
             if (_disposed) return;
             _disposed = true;
             if (OwnsDevice) Vk.DeviceWaitIdle(Device);   // our own submissions are always waited for in Submit
+            lock (_shared)
+            {
+                foreach (var v in _shared.Values) v.Dispose();
+                _shared.Clear();
+            }
             Vk.DestroyFence(Device, _fence, null);
             Vk.DestroyCommandPool(Device, _pool, null);
             if (OwnsDevice)

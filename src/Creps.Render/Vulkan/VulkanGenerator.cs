@@ -56,7 +56,8 @@ public sealed unsafe class VulkanGenerator : IGenerator
             var packed = new CpuModel(model);
             _model = new DeviceModel(_ctx, _pool, packed);
             var c = model.Config;
-            _kernels = new Kernels(_ctx, c.InputChannels, c.Rank, _model.BPad, c.StageCount);
+            _kernels = _ctx.Shared($"kernels:{c.InputChannels}:{c.Rank}:{_model.BPad}:{c.StageCount}",
+                () => new Kernels(_ctx, c.InputChannels, c.Rank, _model.BPad, c.StageCount));
             _dummy = new GpuBuffer(_ctx, _pool, 256, hostVisible: false);
             var zero = new Latent(new float[c.NumWs * c.WDim], c.NumWs, c.WDim);
             _styles = new DeviceStyles(_ctx, _pool, _model, zero);
@@ -321,7 +322,6 @@ public sealed unsafe class VulkanGenerator : IGenerator
         _lines?.Dispose();
         _styles?.Dispose();
         _dummy?.Dispose();
-        _kernels?.Dispose();
         _model?.Dispose();
         _pool?.Dispose();
         if (_ownsContext) _ctx?.Dispose();

@@ -22,7 +22,7 @@ public class InfiniteCanvasTests
         var latent = Latent.FromSeed(model, 2);
         double[] rows = Grid.Centers(t, t + 0.05, 12), cols = Grid.Centers(t + 0.01, t + 0.06, 12);
         double[] expected = ReferenceGenerator.Render(model, latent, rows, cols);
-        using var gen = make();
+        var gen = make();
         float[] ours = gen.Render(latent, rows, cols);
         int plane = rows.Length * cols.Length;
         for (int ch = 0; ch < 3; ch++)
@@ -37,13 +37,13 @@ public class InfiniteCanvasTests
 
     [TestCaseSource(nameof(Origins))]
     public void CpuPannedRegionMatchesReference(double t) =>
-        AssertNearReference(() => new CpuGenerator(Fixtures.Model("public-tiny")), t, "cpu");
+        AssertNearReference(() => new CpuGenerator(Fixtures.Model("public-tiny")), t, "cpu");   // (nothing to dispose)
 
     [TestCaseSource(nameof(Origins))]
     public void VulkanPannedRegionMatchesReference(double t)
     {
         int before = VulkanFixture.MessageCount;
-        AssertNearReference(() => new Creps.Render.Vulkan.VulkanGenerator(Fixtures.Model("public-tiny"), VulkanFixture.Context), t, "vulkan");
+        AssertNearReference(() => VulkanFixture.Generator("public-tiny"), t, "vulkan");
         VulkanFixture.AssertNoValidationMessages(before);
     }
 }
