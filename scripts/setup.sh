@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 # One line per concern, so a new dependency has an obvious home.
 APT_PACKAGES=(
   python3-numpy python3-pil           # test oracles: NumPy's RNG literals, Pillow as an independent PNG decoder
+  glslang-tools spirv-tools           # Vulkan backend build: GLSL → SPIR-V compiler (glslangValidator) and spirv-val
+  libvulkan1 mesa-vulkan-drivers      # Vulkan backend: loader and lavapipe (a CPU Vulkan device wherever there is no GPU)
+  vulkan-validationlayers             # Vulkan tests: VK_LAYER_KHRONOS_validation (every Vulkan test fails on a message)
 )
 
 missing=()

@@ -8,7 +8,7 @@ namespace Creps.Cli;
 public static class RenderCommand
 {
     public const string Usage =
-        "render --model PATH " + CommonOptions.LatentHelp + " " + CommonOptions.RegionHelp + " [--backend cpu|auto|…] --out PATH(.png|.f32)\n" +
+        "render --model PATH " + CommonOptions.LatentHelp + " " + CommonOptions.RegionHelp + " [--backend cpu|vulkan|auto] --out PATH(.png|.f32)\n" +
         "  SPEC: linspace:a,b,n | centers:a,b,n | @FILE.  Rows run down the image (height), columns across (width).\n" +
         "  --size WxH covers [0,1]² (or --region x0,y0,x1,y1) with pixel centres; --scale S is the official grid linspace(0,1,int(R·S)).\n" +
         "  .png: 8-bit RGB as the official gen_images.py; .f32: raw little-endian float32 [3,H,W] before quantisation.";

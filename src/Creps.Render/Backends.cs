@@ -9,6 +9,8 @@ public static class Backends
     /// <summary>Backends that can be asked for by name, in auto's order of preference (best first).</summary>
     static readonly List<(string Name, Func<CrepsModel, Action<string>?, IGenerator?> TryCreate)> Registry = new()
     {
+        // Vulkan compute (issue #4): any Vulkan 1.2 device, lavapipe included; throws BackendUnavailableException without one.
+        ("vulkan", (m, _) => new Vulkan.VulkanGenerator(m)),
         ("cpu", (m, _) => new CpuGenerator(m)),
     };
 

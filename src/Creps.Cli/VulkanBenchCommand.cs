@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using Creps.Render;
+using Creps.Render.Vulkan;
+
+namespace Creps.Cli;
+
+/// <summary>
+/// <c>creps vulkan-bench</c>: times one Vulkan render of a region (host readback in tiles, as <c>render</c> does) and
+/// reports the device, the time, the throughput and the peak device memory against the budget.
+/// </summary>
+public static class VulkanBenchCommand
+{
+    public const string Usage =
+        "vulkan-bench --model PATH " + CommonOptions.LatentHelp + " " + CommonOptions.RegionHelp + " [--budget-mb N] [--tile N] [--out PATH(.png|.f32)]\n" +
+        "  Renders once on the Vulkan backend (CREPS_VK_DEVICE picks the device) and prints seconds, Mpx/s and peak device memory.";
+
+    static readonly HashSet<string> Options = ["model", "budget-mb", "tile", "out", .. CommonOptions.LatentOptionNames, .. CommonOptions.RegionOptionNames];
+
+    public static int Run(string[] argv, TextWriter stdout, TextWriter stderr)
+    {
+        var a = new Args(argv, Options, new HashSet<string>());
+        var model = CommonOptions.LoadModel(a);
+        var latent = CommonOptions.Latent(a, model);
+        var (rows, cols) = CommonOptions.Coordinates(a, model);
+        RenderArgs.CheckSize(rows.Length, cols.Length);
+        var options = new VulkanGeneratorOptions
+        {
+            BudgetBytes = (a.Long("budget-mb", 16, 1 << 20) ?? 256) << 20,
+            MaxTile = (int)(a.Long("tile", 64, 8192) ?? 1024) / 64 * 64,
+        };
+        var setup = Stopwatch.StartNew();
+        using var gen = new VulkanGenerator(model, null, options);
+        double setupS = setup.Elapsed.TotalSeconds;
+        stderr.WriteLine($"creps vulkan-bench: {cols.Length}x{rows.Length} on {gen.DeviceDescription}, budget {options.BudgetBytes >> 20} MiB, tiles ≤ {options.MaxTile}");
+        var sw = Stopwatch.StartNew();
+        float[] img = gen.Render(latent, rows, cols);
+        double s = sw.Elapsed.TotalSeconds;
+        double mpx = (double)rows.Length * cols.Length / 1e6;
+        stdout.WriteLine($"vulkan {cols.Length}x{rows.Length}: {s:F2} s ({mpx / s:F3} Mpx/s), setup {setupS:F2} s, " +
+                         $"peak device memory {gen.PeakDeviceBytes / (1024.0 * 1024):F0} MiB of a {options.BudgetBytes >> 20} MiB budget");
+        if (a.Get("out") is string outPath)
+        {
+            string ext = Path.GetExtension(outPath).ToLowerInvariant();
+            if (ext != ".png" && ext != ".f32") throw new UsageException($"--out '{outPath}': the extension must be .png or .f32");
+            RenderCommand.Write(outPath, ext, img, cols.Length, rows.Length);
+        }
+        return 0;
+    }
+}
