@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# Installs what building and testing Creps needs on Debian 12 with the .NET SDK: the apt packages below
-# (as root; otherwise prints the exact command) and the NuGet packages (dotnet restore).
+# Installs what Creps needs on Debian 12 with the .NET SDK.
+#   scripts/setup.sh run   — what the CLI needs to run: NuGet packages (dotnet restore)
+#   scripts/setup.sh test  — also the apt packages the tests use (as root; otherwise prints the exact command)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode="${1:-test}"
 
 # One line per concern, so a new dependency has an obvious home.
 APT_PACKAGES=(
   python3-numpy python3-pil           # test oracles: NumPy's RNG literals, Pillow as an independent PNG decoder
+  python3-torch                       # train/ (our PyTorch trainer): CI's smoke training run
   glslang-tools spirv-tools           # Vulkan backend build: GLSL → SPIR-V compiler (glslangValidator) and spirv-val
   libvulkan1 mesa-vulkan-drivers      # Vulkan backend: loader and lavapipe (a CPU Vulkan device wherever there is no GPU)
   vulkan-validationlayers             # Vulkan tests: VK_LAYER_KHRONOS_validation (every Vulkan test fails on a message)
 )
 
 missing=()
+[ "$mode" = test ] || APT_PACKAGES=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done

@@ -24,6 +24,9 @@ public sealed class CpuGenerator : IGenerator
         _styles = new StyleCache<LatentStyles>(8, l => new LatentStyles(model, l));
     }
 
+    /// <summary>Computes (and caches) the per-latent styles now, so later calls only pay for lines and pixels.</summary>
+    public void Prepare(Latent latent) => _styles.Get(latent);
+
     /// <summary>The line pass for one axis: reuse the result for every tile that shares these coordinates.</summary>
     public AxisLines ComputeLines(Latent latent, ReadOnlySpan<double> coords, Axis axis)
     {
@@ -49,6 +52,7 @@ public sealed class CpuGenerator : IGenerator
 
     public float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols)
     {
+        RenderArgs.CheckSize(rows.Length, cols.Length);
         var rl = ComputeLines(latent, rows, Axis.Rows);
         var cl = ComputeLines(latent, cols, Axis.Cols);
         var img = new float[3L * rows.Length * cols.Length];
