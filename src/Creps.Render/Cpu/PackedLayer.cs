@@ -33,6 +33,13 @@ internal sealed class PackedLayer
         for (int o = 0; o < outF; o++) Bias[o] = bias[o] * biasGain;
     }
 
+    /// <summary>The packed weight (gain, and for baked layers style and demodulation, folded in) of output <paramref name="o"/>, input <paramref name="i"/>.</summary>
+    public float At(int o, int i)
+    {
+        int width = Gemm.PanelWidth(o, OutPad), o0 = Gemm.PanelStart(o, OutPad);
+        return WeightT[(long)o0 * In + (long)i * width + (o - o0)];
+    }
+
     public static PackedLayer FromDense(DenseLayer l) =>
         new(l.In, l.Out, l.Weight, l.WeightGain, l.Bias, l.BiasGain, l.Lrelu, float.PositiveInfinity);
 

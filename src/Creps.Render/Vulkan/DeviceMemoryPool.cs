@@ -44,7 +44,8 @@ internal sealed unsafe class DeviceMemoryPool : IDisposable
         int type = _ctx.MemoryType(req.MemoryTypeBits, want);
         if (type < 0 && !hostVisible) type = _ctx.MemoryType(req.MemoryTypeBits, MemoryPropertyFlags.None);
         if (type < 0) throw new InvalidOperationException($"Vulkan: no memory type for a {(hostVisible ? "host-visible" : "device")} allocation");
-        ulong align = Math.Max(req.Alignment, 16);
+        // Buffers and optimal-tiling images share blocks: keep them bufferImageGranularity apart.
+        ulong align = Math.Max(Math.Max(req.Alignment, 16), _ctx.Limits.BufferImageGranularity);
         lock (_blocks)
         {
             for (int b = 0; b < _blocks.Count; b++)
@@ -59,6 +60,19 @@ internal sealed unsafe class DeviceMemoryPool : IDisposable
             TryTake(block, req.Size, align, out ulong o);
             return new MemorySlice(block.Memory, o, req.Size, block.Mapped == null ? null : block.Mapped + o, index);
         }
+    }
+
+    /// <summary>Allocates and binds with <paramref name="bind"/> (vkBind*Memory); the slice is returned to the pool if binding fails.</summary>
+    public MemorySlice AllocateBound(MemoryRequirements req, bool hostVisible, Func<DeviceMemory, ulong, Result> bind, string what)
+    {
+        var slice = Allocate(req, hostVisible);
+        var r = bind(slice.Memory, slice.Offset);
+        if (r != Result.Success)
+        {
+            Free(slice);
+            throw new InvalidOperationException($"Vulkan: {what} failed ({r})");
+        }
+        return slice;
     }
 
     static bool TryTake(Block blk, ulong size, ulong align, out ulong offset)

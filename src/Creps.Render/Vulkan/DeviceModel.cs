@@ -21,8 +21,8 @@ internal sealed class FloatPacker
     void Align() { while (_data.Count % 4 != 0) _data.Add(0f); }
 
     /// <summary>
-    /// A dense layer for the per-pixel pass: W [outP][inP] then bias [outP], from a CPU-packed layer (Wᵀ [In][OutPad],
-    /// gains and styles already folded in); rows and columns beyond the layer's real size are zero.
+    /// A dense layer for the per-pixel pass: W [outP][inP] then bias [outP], from a CPU-packed layer (gains, and for the
+    /// head its styles and demodulation, folded in); rows and columns beyond the layer's real size are zero.
     /// </summary>
     public int AddDense(PackedLayer l, int inP, int outP)
     {
@@ -30,9 +30,18 @@ internal sealed class FloatPacker
         var w = new float[outP * inP + outP];
         for (int o = 0; o < l.Out; o++)
         {
-            for (int i = 0; i < l.In; i++) w[o * inP + i] = l.WeightT[i * l.OutPad + o];
+            for (int i = 0; i < l.In; i++) w[o * inP + i] = l.At(o, i);
             w[outP * inP + o] = l.Bias[o];
         }
+        return Add(w);
+    }
+
+    /// <summary>A line layer for line_gemm.comp: Wᵀ [In][OutPad] (row i holds every output's weight for input i).</summary>
+    public int AddTransposed(PackedLayer l)
+    {
+        var w = new float[l.In * l.OutPad];
+        for (int i = 0; i < l.In; i++)
+            for (int o = 0; o < l.Out; o++) w[i * l.OutPad + o] = l.At(o, i);
         return Add(w);
     }
 }
@@ -65,7 +74,7 @@ internal sealed class DeviceModel : IDisposable
         BPad = packed.BPad;
         MaxWidth = packed.MaxLineWidth;
         var p = new FloatPacker();
-        DeviceLineLayer Line(PackedLayer l) => new(l.In, l.Out, l.InPad, l.OutPad, p.Add(l.WeightT), p.Add(l.Bias), l.Lrelu, l.Clamp);
+        DeviceLineLayer Line(PackedLayer l) => new(l.In, l.Out, l.InPad, l.OutPad, p.AddTransposed(l), p.Add(l.Bias), l.Lrelu, l.Clamp);
         B4Fc1 = Line(packed.B4Fc1);
         Blocks = packed.LineBlocks.Select(b => (Line(b.Fc0), Line(b.Fc1), Line(b.ToRes))).ToArray();
         FreqOff = p.Add(packed.Model.Input.Freqs);

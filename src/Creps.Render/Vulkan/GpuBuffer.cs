@@ -24,11 +24,7 @@ internal sealed unsafe class GpuBuffer : IDisposable
         Handle = b;
         MemoryRequirements req;
         ctx.Vk.GetBufferMemoryRequirements(ctx.Device, b, &req);
-        try
-        {
-            _slice = pool.Allocate(req, hostVisible);
-            VulkanContext.Check(ctx.Vk.BindBufferMemory(ctx.Device, b, _slice.Memory, _slice.Offset), "vkBindBufferMemory");
-        }
+        try { _slice = pool.AllocateBound(req, hostVisible, (m, o) => ctx.Vk.BindBufferMemory(ctx.Device, Handle, m, o), "vkBindBufferMemory"); }
         catch { ctx.Vk.DestroyBuffer(ctx.Device, b, null); throw; }
     }
 

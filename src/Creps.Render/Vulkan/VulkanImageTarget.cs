@@ -49,11 +49,7 @@ internal sealed unsafe class StorageImage : IDisposable
         Image = img;
         MemoryRequirements req;
         ctx.Vk.GetImageMemoryRequirements(ctx.Device, img, &req);
-        try
-        {
-            _slice = pool.Allocate(req, hostVisible: false);
-            VulkanContext.Check(ctx.Vk.BindImageMemory(ctx.Device, img, _slice.Memory, _slice.Offset), "vkBindImageMemory");
-        }
+        try { _slice = pool.AllocateBound(req, hostVisible: false, (m, o) => ctx.Vk.BindImageMemory(ctx.Device, Image, m, o), "vkBindImageMemory"); }
         catch { ctx.Vk.DestroyImage(ctx.Device, img, null); throw; }
     }
 
