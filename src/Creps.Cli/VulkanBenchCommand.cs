@@ -11,14 +11,15 @@ namespace Creps.Cli;
 public static class VulkanBenchCommand
 {
     public const string Usage =
-        "vulkan-bench --model PATH " + CommonOptions.LatentHelp + " " + CommonOptions.RegionHelp + " [--budget-mb N] [--tile N] [--out PATH(.png|.f32)]\n" +
-        "  Renders once on the Vulkan backend (CREPS_VK_DEVICE picks the device) and prints seconds, Mpx/s and peak device memory.";
+        "vulkan-bench --model PATH " + CommonOptions.LatentHelp + " " + CommonOptions.RegionHelp + " [--budget-mb N] [--tile N] [--fp16] [--out PATH(.png|.f32)]\n" +
+        "  Renders once on the Vulkan backend (CREPS_VK_DEVICE picks the device) and prints seconds, Mpx/s and peak device memory.\n" +
+        "  --fp16: the per-pixel pass in float16 (needs shaderFloat16).";
 
     static readonly HashSet<string> Options = ["model", "budget-mb", "tile", "out", .. CommonOptions.LatentOptionNames, .. CommonOptions.RegionOptionNames];
 
     public static int Run(string[] argv, TextWriter stdout, TextWriter stderr)
     {
-        var a = new Args(argv, Options, new HashSet<string>());
+        var a = new Args(argv, Options, new HashSet<string> { "fp16" });
         var model = CommonOptions.LoadModel(a);
         var latent = CommonOptions.Latent(a, model);
         var (rows, cols) = CommonOptions.Coordinates(a, model);
@@ -27,6 +28,7 @@ public static class VulkanBenchCommand
         {
             BudgetBytes = (a.Long("budget-mb", 16, 1 << 20) ?? 256) << 20,
             MaxTile = (int)(a.Long("tile", 64, 8192) ?? 1024) / 64 * 64,
+            Fp16 = a.Has("fp16"),
         };
         var setup = Stopwatch.StartNew();
         using var gen = new VulkanGenerator(model, null, options);

@@ -6,6 +6,8 @@ public static class ShaderCode
     public const string FourierInput = "fourier_input";
     public const string LineGemm = "line_gemm";
     public const string Pixel = "pixel";
+    /// <summary>The per-pixel pass in float16 (needs shaderFloat16).</summary>
+    public const string PixelFp16 = "pixel_fp16";
 
     /// <summary>The SPIR-V words of shader <paramref name="name"/> (without extension).</summary>
     public static byte[] Load(string name)

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# compile.sh SHADER.comp OUT.spv — GLSL → SPIR-V (Vulkan 1.2), then spirv-val. Errors are rewritten to MSBuild's
+# compile.sh SHADER.comp OUT.spv [DEFINE] — GLSL → SPIR-V (Vulkan 1.2), with -DDEFINE for a variant, then spirv-val. Errors are rewritten to MSBuild's
 # canonical "file(line): error CODE: message" so the build fails with the shader's file and line.
 set -uo pipefail
-src="$1" out="$2"
-prebuilt="$(dirname "$src")/prebuilt/$(basename "${src%.comp}").spv"
+src="$1" out="$2" define="${3:-}"
+prebuilt="$(dirname "$src")/prebuilt/$(basename "$out")"
 for tool in glslangValidator spirv-val; do
   if ! command -v "$tool" >/dev/null; then
     # A machine without the shader tools (a CPU-only user) builds with the committed SPIR-V; the tests check
@@ -15,7 +15,7 @@ for tool in glslangValidator spirv-val; do
     echo "$src(1): error SHADERTOOLS: $tool not found (apt package glslang-tools / spirv-tools; run scripts/setup.sh test)"; exit 1
   fi
 done
-log=$(glslangValidator -V --target-env vulkan1.2 -o "$out.tmp" "$src" 2>&1)
+log=$(glslangValidator -V --target-env vulkan1.2 ${define:+-D$define} -o "$out.tmp" "$src" 2>&1)
 rc=$?
 if [ $rc -ne 0 ]; then
   echo "$log" | sed -nE 's/^ERROR: ([^:]+):([0-9]+): (.*)$/\1(\2): error GLSL: \3/p'

@@ -9,6 +9,16 @@
 // and writes img straight into the storage image. Nothing of size [C,H,W] exists in device memory.
 // Dense layers are stored [out][in] (+ bias [out]); in/out are padded to multiples of 8 (ToRes/decoder_img
 // outputs to 4) with zeros, so padding lanes stay exactly 0.
+// Built twice from this file: pixel.spv in float32, pixel_fp16.spv with CREPS_FP16 defined (features, weights as
+// loaded and all arithmetic in float16 — shaderFloat16; the lines and their entanglement sums stay float32).
+#ifdef CREPS_FP16
+#extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
+#define real float16_t
+#define real4 f16vec4
+#else
+#define real float
+#define real4 vec4
+#endif
 #include "common.glsl"
 
 layout(local_size_x = 8, local_size_y = 8) in;
@@ -29,7 +39,9 @@ layout(push_constant) uniform Push {
     float clampValue;         // fc_clamp of the head's modulated layers
 } pc;
 
-float feat[B], newf[B], t1[4 * B], t2[4 * B], img[4], add[4];
+real feat[B], newf[B], t1[4 * B], t2[4 * B], img[4], add[4];
+
+real lreluR(real v) { return max(v, real(0.2) * v) * real(SQRT2); }
 
 // Y[o] = act(Σᵢ W[o][i]·X[i] + bias[o]), W [OUT][IN] at float offset OFF of buffer BUF (vec4 view BUF4), then
 // bias [OUT]; advances OFF past the layer. Two vec4 dot products per iteration keep loop trip counts small
@@ -37,17 +49,21 @@ float feat[B], newf[B], t1[4 * B], t2[4 * B], img[4], add[4];
 #define DENSE(BUF, BUF4, OFF, IN, OUT, X, Y, LRELU, CLAMP)                                   \
     for (int o = 0; o < (OUT); o++) {                                                  \
         int w4 = ((OFF) + o * (IN)) / 4;                                               \
-        float acc = 0.0;                                                               \
+        real acc = real(0.0);                                                          \
         for (int i = 0; i < (IN); i += 8, w4 += 2)                                     \
-            acc += dot(BUF4[w4], vec4(X[i], X[i + 1], X[i + 2], X[i + 3]))             \
-                 + dot(BUF4[w4 + 1], vec4(X[i + 4], X[i + 5], X[i + 6], X[i + 7]));    \
-        acc += BUF[(OFF) + (OUT) * (IN) + o];                                          \
-        if (LRELU) acc = lrelu(acc);                                                   \
-        Y[o] = clamp(acc, -(CLAMP), (CLAMP));                                          \
+            acc += dot(real4(BUF4[w4]), real4(X[i], X[i + 1], X[i + 2], X[i + 3]))     \
+                 + dot(real4(BUF4[w4 + 1]), real4(X[i + 4], X[i + 5], X[i + 6], X[i + 7])); \
+        acc += real(BUF[(OFF) + (OUT) * (IN) + o]);                                    \
+        if (LRELU) acc = lreluR(acc);                                                  \
+        Y[o] = clamp(acc, real(-(CLAMP)), real(CLAMP));                                \
     }                                                                                  \
     OFF += (OUT) * (IN) + (OUT);
 
+#ifdef CREPS_FP16
+const float NO_CLAMP = 65504.0;   // "no clamp": float16's largest finite value
+#else
 const float NO_CLAMP = 3.0e38;
+#endif
 
 // decoder B → 2B → 4B → 2B → B (all lrelu), from feat into t2[0..B).
 #define DECODER(OFF)                                                         \
@@ -67,8 +83,8 @@ void main() {
         for (int c = 0; c < B; c += 4) {
             vec4 acc = vec4(0.0);
             for (int k = 0; k < R; k++) acc += linesA4[xr + (k * B + c) / 4] * linesB4[yc + (k * B + c) / 4];
-            if (s == 0) { feat[c] = acc.x; feat[c + 1] = acc.y; feat[c + 2] = acc.z; feat[c + 3] = acc.w; }
-            else        { newf[c] = acc.x; newf[c + 1] = acc.y; newf[c + 2] = acc.z; newf[c + 3] = acc.w; }
+            if (s == 0) { feat[c] = real(acc.x); feat[c + 1] = real(acc.y); feat[c + 2] = real(acc.z); feat[c + 3] = real(acc.w); }
+            else        { newf[c] = real(acc.x); newf[c + 1] = real(acc.y); newf[c + 2] = real(acc.z); newf[c + 3] = real(acc.w); }
         }
         if (s == 0) continue;
         DECODER(off)
@@ -89,7 +105,7 @@ void main() {
     DENSE(styles, styles4, h, 2 * B, 4, t2, add, false, pc.clampValue)       // block1.tores
     for (int c = 0; c < 4; c++) img[c] += add[c];
 
-    vec4 v = vec4(img[0], img[1], img[2], 1.0);
+    vec4 v = vec4(float(img[0]), float(img[1]), float(img[2]), 1.0);
     if (pc.quantize8 != 0) v.rgb = floor(clamp(v.rgb * 127.5 + 128.0, 0.0, 255.0)) / 255.0;
     imageStore(outImage, ivec2(pc.dx + p.x, pc.dy + p.y), v);
 }

@@ -52,7 +52,7 @@ internal sealed unsafe class Kernels : IDisposable
     readonly PipelineCache _cache;
     readonly DescriptorPool _pool;
 
-    public Kernels(VulkanContext ctx, int inputChannels, int rank, int bPad, int stages)
+    public Kernels(VulkanContext ctx, int inputChannels, int rank, int bPad, int stages, bool fp16)
     {
         _ctx = ctx;
         var vk = ctx.Vk; var dev = ctx.Device;
@@ -81,7 +81,7 @@ internal sealed unsafe class Kernels : IDisposable
 
         Fourier = Build(ShaderCode.FourierInput, [inputChannels, rank, PhaseSegment]);
         Gemm = Build(ShaderCode.LineGemm, [GemmThreads, GemmThreads, GemmKStep]);
-        Pixel = Build(ShaderCode.Pixel, [bPad, rank, stages]);
+        Pixel = Build(fp16 ? ShaderCode.PixelFp16 : ShaderCode.Pixel, [bPad, rank, stages]);
 
         var sizes = stackalloc DescriptorPoolSize[]
         {

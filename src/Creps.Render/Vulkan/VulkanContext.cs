@@ -35,6 +35,8 @@ public sealed unsafe class VulkanContext : IDisposable
     public PhysicalDeviceType DeviceType { get; }
     public PhysicalDeviceLimits Limits { get; }
     public PhysicalDeviceMemoryProperties MemoryProperties { get; }
+    /// <summary>shaderFloat16 is enabled on the device (the float16 per-pixel pass can run).</summary>
+    public bool Float16 { get; private init; }
     /// <summary>True when this context created the instance and device (and so destroys them).</summary>
     public bool OwnsDevice { get; }
 
@@ -147,11 +149,16 @@ public sealed unsafe class VulkanContext : IDisposable
             float priority = 1f;
             var queueInfo = new DeviceQueueCreateInfo(queueFamilyIndex: family, queueCount: 1, pQueuePriorities: &priority);
             var features = new PhysicalDeviceFeatures { ShaderStorageImageWriteWithoutFormat = true };
-            var deviceInfo = new DeviceCreateInfo(queueCreateInfoCount: 1, pQueueCreateInfos: &queueInfo, pEnabledFeatures: &features);
+            var supported12 = new PhysicalDeviceVulkan12Features(pNext: null);
+            var query = new PhysicalDeviceFeatures2(pNext: &supported12);
+            vk.GetPhysicalDeviceFeatures2(pd, &query);
+            bool fp16 = supported12.ShaderFloat16;
+            var enable12 = new PhysicalDeviceVulkan12Features(shaderFloat16: fp16);
+            var deviceInfo = new DeviceCreateInfo(pNext: &enable12, queueCreateInfoCount: 1, pQueueCreateInfos: &queueInfo, pEnabledFeatures: &features);
             Device device;
             var r = vk.CreateDevice(pd, &deviceInfo, null, &device);
             if (r != Result.Success) throw new BackendUnavailableException($"vkCreateDevice failed ({r})");
-            var ctx = new VulkanContext(vk, instance, pd, device, family, owns: true);
+            var ctx = new VulkanContext(vk, instance, pd, device, family, owns: true) { Float16 = fp16 };
             ctx._messenger = messenger;
             ctx._self = self;
             lock (sink) ctx._messages.AddRange(sink);
@@ -170,15 +177,15 @@ public sealed unsafe class VulkanContext : IDisposable
     /// <summary>
     /// Adopts an engine's instance, physical device, device and queue (of family <paramref name="queueFamily"/>, which must
     /// support compute). The device must have been created with Vulkan 1.2+ and the <c>shaderStorageImageWriteWithoutFormat</c>
-    /// feature enabled. Disposing the context releases only what Creps created (command pool, fence); the engine's objects stay valid.
+    /// feature enabled (and, for <paramref name="float16Enabled"/>, Vulkan 1.2's shaderFloat16). Disposing the context releases only what Creps created (command pool, fence); the engine's objects stay valid.
     /// </summary>
-    public static VulkanContext Adopt(Instance instance, PhysicalDevice physicalDevice, Device device, uint queueFamily)
+    public static VulkanContext Adopt(Instance instance, PhysicalDevice physicalDevice, Device device, uint queueFamily, bool float16Enabled = false)
     {
         Vk vk;
         try { vk = Vk.GetApi(); }
         catch (Exception e) { throw new BackendUnavailableException($"no Vulkan loader (libvulkan.so.1): {e.Message.Split('\n')[0]}", e); }
         if (instance.Handle == 0 || physicalDevice.Handle == 0 || device.Handle == 0) throw new ArgumentException("adopting a null Vulkan handle");
-        return new VulkanContext(vk, instance, physicalDevice, device, queueFamily, owns: false);
+        return new VulkanContext(vk, instance, physicalDevice, device, queueFamily, owns: false) { Float16 = float16Enabled };
     }
 
     static string Version(uint v) => $"{v >> 22}.{(v >> 12) & 0x3ff}";

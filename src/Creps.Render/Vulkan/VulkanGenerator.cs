@@ -12,6 +12,11 @@ public sealed record VulkanGeneratorOptions
     public long BudgetBytes { get; init; } = 256L << 20;
     /// <summary>Largest tile side (pixels) of one pixel-pass dispatch; a multiple of 64.</summary>
     public int MaxTile { get; init; } = 1024;
+    /// <summary>
+    /// Run the per-pixel pass in float16 (needs shaderFloat16; the line pass stays float32). Faster on GPUs with
+    /// fast half arithmetic; the error it adds is measured in tests/…/Vulkan/Fp16Tests and BENCHMARKS.md.
+    /// </summary>
+    public bool Fp16 { get; init; }
 }
 
 /// <summary>
@@ -37,7 +42,7 @@ public sealed unsafe class VulkanGenerator : IGenerator
     public VulkanGeneratorOptions Options { get; }
     public VulkanContext Context => _ctx;
     public string Name => "vulkan";
-    public string DeviceDescription => _ctx.ToString();
+    public string DeviceDescription => _ctx + (Options.Fp16 ? ", float16 pixel pass" : "");
     /// <summary>Device memory held by this generator now, and the most it ever held (block granularity).</summary>
     public ulong DeviceBytes => _pool.HeldBytes;
     public ulong PeakDeviceBytes => _pool.PeakBytes;
@@ -56,8 +61,9 @@ public sealed unsafe class VulkanGenerator : IGenerator
             var packed = new CpuModel(model);
             _model = new DeviceModel(_ctx, _pool, packed);
             var c = model.Config;
-            _kernels = _ctx.Shared($"kernels:{c.InputChannels}:{c.Rank}:{_model.BPad}:{c.StageCount}",
-                () => new Kernels(_ctx, c.InputChannels, c.Rank, _model.BPad, c.StageCount));
+            if (Options.Fp16 && !_ctx.Float16) throw new NotSupportedException($"{_ctx}: no shaderFloat16, so no float16 per-pixel pass");
+            _kernels = _ctx.Shared($"kernels:{c.InputChannels}:{c.Rank}:{_model.BPad}:{c.StageCount}:{(Options.Fp16 ? "fp16" : "fp32")}",
+                () => new Kernels(_ctx, c.InputChannels, c.Rank, _model.BPad, c.StageCount, Options.Fp16));
             _dummy = new GpuBuffer(_ctx, _pool, 256, hostVisible: false);
             var zero = new Latent(new float[c.NumWs * c.WDim], c.NumWs, c.WDim);
             _styles = new DeviceStyles(_ctx, _pool, _model, zero);

@@ -8,6 +8,7 @@ public class ShaderBuildTests
     [TestCase(ShaderCode.FourierInput)]
     [TestCase(ShaderCode.LineGemm)]
     [TestCase(ShaderCode.Pixel)]
+    [TestCase(ShaderCode.PixelFp16)]
     public void PrebuiltSpirvIsCurrent(string name)
     {
         byte[] embedded = ShaderCode.Load(name);
