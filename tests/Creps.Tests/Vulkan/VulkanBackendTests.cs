@@ -73,3 +73,24 @@ public class VulkanBackendTests : VulkanTestBase
         Assert.That(differ, Is.LessThanOrEqualTo(ours.Length / 1000), $"{what}: {differ} of {ours.Length} 8-bit values differ");
     }
 }
+
+/// <summary>The core's synthetic layouts (random weights), up to the official 256 configuration (B 32, 1024 channels, 6 stages).</summary>
+[NonParallelizable]
+public class VulkanLayoutTests : VulkanTestBase
+{
+    // tiny, small and wide pass too (max abs ≤ 1.6e-4 on outputs of range ≤ 97); each new shape costs lavapipe
+    // a pipeline compile of half a minute or more, so CI runs the official one, the largest.
+    [TestCase("official256")]
+    public void MatchesCpuOnSyntheticLayout(string layout)
+    {
+        var model = Creps.Render.Model.SyntheticModel.Random(Creps.Render.Model.SyntheticModel.Layout(layout), seed: 5);
+        var latent = Creps.Render.Latents.Latent.FromSeed(model, 4, psi: 0.7f);
+        // A small panned, zoomed region: the 1024-channel line GEMMs and the full per-pixel pass (≈ 23 k loop
+        // iterations per invocation for B = 32, under llvmpipe's silent 65 535 limit) on few pixels.
+        double[] rows = Creps.Render.Coordinates.Grid.Centers(0.3, 0.45, 10), cols = Creps.Render.Coordinates.Grid.Centers(-0.2, 0.1, 12);
+        using var gen = new Creps.Render.Vulkan.VulkanGenerator(model, VulkanFixture.Context);
+        float[] ours = gen.Render(latent, rows, cols);
+        using var cpu = new CpuGenerator(model);
+        VulkanBackendTests.AssertClose(ours, cpu.Render(latent, rows, cols), $"synthetic {layout} vs cpu");
+    }
+}
