@@ -11,6 +11,8 @@ public static class Cli
     static readonly Dictionary<string, (string Help, Func<string[], TextWriter, TextWriter, int> Run)> Commands = new()
     {
         ["render"] = (RenderCommand.Usage, RenderCommand.Run),
+        ["bake"] = (BakeCommand.Usage, BakeCommand.Run),
+        ["merge"] = (MergeCommand.Usage, MergeCommand.Run),
     };
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -7,7 +7,7 @@ namespace Creps.Render.Cpu;
 /// The production CPU backend. Per latent: styles and demodulation (cached). Per distinct row and column: the line
 /// pass, once. Per pixel: the fused MLP. Memory is O(tile + lines), never [C,H,W]. Thread-safe.
 /// </summary>
-public sealed class CpuGenerator : IGenerator
+public sealed class CpuGenerator : IGenerator, ITileRenderer
 {
     readonly CpuModel _packed;
     readonly StyleCache<LatentStyles> _styles;
@@ -46,6 +46,13 @@ public sealed class CpuGenerator : IGenerator
         if (nr == 0 || nc == 0) return;
         PixelPass.Render(_packed, _styles.Get(latent), rows, r0, nr, cols, c0, nc, dst, dstW, dstH, dy, dx, Threads);
     }
+
+    public long LineBytesPerCoordinate => (long)Model.Config.StageCount * Model.Config.Rank * _packed.BPad * sizeof(float);
+
+    ILineSet ITileRenderer.ComputeLines(Latent latent, ReadOnlySpan<double> coords, Axis axis) => ComputeLines(latent, coords, axis);
+
+    void ITileRenderer.RenderTile(Latent latent, ILineSet rows, int r0, int nr, ILineSet cols, int c0, int nc, float[] dst, int dstW, int dstH, int dy, int dx) =>
+        RenderTile(latent, (AxisLines)rows, r0, nr, (AxisLines)cols, c0, nc, dst, dstW, dstH, dy, dx);
 
     public float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols)
     {
