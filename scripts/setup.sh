@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   python3-numpy python3-pil           # test oracles: NumPy's RNG literals, Pillow as an independent PNG decoder
 )
+# bake's tests read KTX2 with the npm package ktx-parse under Node.js (tests/js); Debian's nodejs only where node is absent.
+command -v node >/dev/null && command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -27,3 +29,7 @@ if ((${#missing[@]})); then
 fi
 command -v dotnet >/dev/null || { echo "setup: the .NET SDK (dotnet) is not on PATH; install .NET 10 SDK first" >&2; exit 1; }
 dotnet restore Creps.sln -v q >/dev/null
+# The exact npm versions of tests/js/package-lock.json, into the ignored tests/js/node_modules (once).
+if [ ! -f tests/js/node_modules/.package-lock.json ] || [ tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]; then
+  (cd tests/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
