@@ -17,7 +17,7 @@ public static class BakeHarness
         public override string ToString() => $"exit {Code}\nstdout: {Stdout}\nstderr: {Stderr}";
     }
 
-    public static Result Cli(params string[] args)
+    public static Result RunCli(params string[] args)
     {
         var so = new StringWriter();
         var se = new StringWriter();
@@ -26,7 +26,7 @@ public static class BakeHarness
     }
 
     /// <summary><c>bake --model tiny …</c> with the given extra arguments.</summary>
-    public static Result RunBake(params string[] args) => Cli(["bake", "--model", TinyModel, .. args]);
+    public static Result RunBake(params string[] args) => RunCli(["bake", "--model", TinyModel, .. args]);
 
     /// <summary>A fresh empty folder, deleted at the end of the test run.</summary>
     public static string TempDir()
