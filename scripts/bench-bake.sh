@@ -8,8 +8,9 @@ model="${1:-$root/models/terrain.safetensors}"
 [ -f "$model" ] || model="$root/../shared/fixtures/official/public-small/weights.safetensors"
 out="${2:-$(mktemp -d)}"
 seconds32="${SECONDS32:-120}"
-dotnet build "$root/src/Creps.Cli/Creps.Cli.csproj" -c Release -v q -nologo >/dev/null
-creps=(dotnet "$root/src/Creps.Cli/bin/Release/net10.0/creps.dll")
+# A private copy of the binaries: rebuilding the repo while this runs must not touch the running assemblies.
+dotnet build "$root/src/Creps.Cli/Creps.Cli.csproj" -c Release -v q -nologo -o "$out/bin" >/dev/null
+creps=(dotnet "$out/bin/creps.dll")
 echo "model: $model"; echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"; echo "date: $(date -u +%FT%TZ)"
 
 echo "== 32768x32768 png8, first ${seconds32} s =="

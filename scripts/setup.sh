@@ -33,6 +33,6 @@ fi
 command -v dotnet >/dev/null || { echo "setup: the .NET SDK (dotnet) is not on PATH; install .NET 10 SDK first" >&2; exit 1; }
 dotnet restore Creps.sln -v q >/dev/null
 # The exact npm versions of tests/js/package-lock.json, into the ignored tests/js/node_modules (once).
-if [ ! -f tests/js/node_modules/.package-lock.json ] || [ tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]; then
+if [ "$mode" = test ] && { [ ! -f tests/js/node_modules/.package-lock.json ] || [ tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]; }; then
   (cd tests/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
