@@ -80,7 +80,7 @@ public static class BakeCommand
         if (jobs.Count == 0) { stdout.WriteLine($"shard {a.Get("shard")} owns no seeds of {a.Get("seeds")}: nothing to do"); return 0; }
 
         using var interrupt = new Interrupt();
-        var progress = new Progress(stderr, "bake", jobs.Count * spec.Pixels(shard));
+        using var progress = new Progress(stderr, "bake", jobs.Count * spec.Pixels(shard));
         settings = settings with { Progress = progress.Add, Cancel = interrupt.Token };
         string job0 = shard.IsWhole ? "" : JobFingerprint(a.Require("model"), jobs[0].Latent(), gen.Name);
         foreach (var job in jobs)

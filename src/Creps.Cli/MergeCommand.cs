@@ -21,7 +21,7 @@ public static class MergeCommand
         var shards = ShardMerge.Find(outPath, folder);
         stderr.WriteLine($"creps merge: {shards.Length} shard file(s) from {folder}");
         using var interrupt = new Interrupt();
-        var progress = new Progress(stderr, "merge", ShardMerge.TotalPixels(shards));
+        using var progress = new Progress(stderr, "merge", ShardMerge.TotalPixels(shards));
         ShardMerge.Merge(shards, outPath, a.Has("force"), progress.Add, interrupt.Token);
         progress.Done();
         stdout.WriteLine($"wrote {outPath}");

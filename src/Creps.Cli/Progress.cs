@@ -6,7 +6,7 @@ namespace Creps.Cli;
 /// Progress of a long job on stderr: a redrawn bar with ETA and megapixels/s on a terminal, otherwise a plain line
 /// every 10% (and at least every 30 s) so logs of farm jobs stay short.
 /// </summary>
-public sealed class Progress
+public sealed class Progress : IDisposable
 {
     readonly TextWriter _err;
     readonly string _label;
@@ -16,6 +16,7 @@ public sealed class Progress
     long _done;
     double _lastDraw = double.NegativeInfinity;
     int _lastDecile = -1;
+    bool _barOpen;
 
     public Progress(TextWriter err, string label, long totalPixels)
     {
@@ -39,8 +40,15 @@ public sealed class Progress
     public void Done()
     {
         double s = _clock.Elapsed.TotalSeconds;
-        if (_terminal) _err.WriteLine();
+        Dispose();
         _err.WriteLine($"{_label}: done, {_done / 1e6:F1} MP in {s:F1} s ({_done / 1e6 / Math.Max(s, 1e-9):F2} MP/s)");
+    }
+
+    /// <summary>Ends the bar's line, so an error or interrupt message starts on its own line.</summary>
+    public void Dispose()
+    {
+        if (_barOpen) _err.WriteLine();
+        _barOpen = false;
     }
 
     void Draw(double now)
@@ -51,6 +59,7 @@ public sealed class Progress
         if (!_terminal) { _err.WriteLine($"{_label}: {stats}"); return; }
         const int width = 30;
         int filled = (int)(frac * width);
+        _barOpen = true;
         _err.Write($"\r{_label} [{new string('#', filled)}{new string(' ', width - filled)}] {stats}  ");
     }
 }
