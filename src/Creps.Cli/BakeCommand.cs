@@ -41,7 +41,7 @@ public static class BakeCommand
             throw new UsageException($"--out '{outPath}': format {a.Get("format")} writes a {spec.Extension} file");
         var shard = a.Has("shard") ? Parse(() => Shard.Parse(a.Require("shard"))) : Shard.Whole;
         (long First, long Last)? seeds = a.Has("seeds") ? ParseSeeds(a.Require("seeds")) : null;
-        if (seeds != null && a.Has("seed")) throw new UsageException("give --seed or --seeds, not both");
+        if (seeds != null && (a.Has("seed") || a.Has("z") || a.Has("ws"))) throw new UsageException("--seeds replaces --seed, --z and --ws: give one of them");
         if (seeds != null && !outPath.Contains("{seed}")) throw new UsageException("--seeds needs an --out containing {seed}");
         var settings = new BakeSettings
         {

@@ -17,6 +17,8 @@ public class BakeErrorTests
         yield return Case("seed range reversed", "range is empty", "--seeds", "7-3", "--size", "8", "--format", "png8");
         yield return Case("seed range malformed", "expected A-B", "--seeds", "3..7", "--size", "8", "--format", "png8");
         yield return Case("seed range negative", "expected A-B", "--seeds", "-3-7", "--size", "8", "--format", "png8");
+        yield return Case("seeds with a seed", "--seeds replaces --seed", "--seeds", "1-2", "--seed", "1", "--size", "8", "--format", "png8");
+        yield return Case("unknown backend", "unknown backend 'nope'", "--seed", "1", "--size", "8", "--format", "png8", "--backend", "nope");
         yield return Case("shard index past count", "shard '2/2'", "--seed", "1", "--shard", "2/2", "--size", "8", "--format", "png8");
         yield return Case("region malformed", "region '0,0,1'", "--seed", "1", "--size", "8", "--region", "0,0,1", "--format", "png8");
         yield return Case("unknown format", "format 'jpeg'", "--seed", "1", "--size", "8", "--format", "jpeg");

@@ -93,6 +93,7 @@ public static class BakeHarness
     {
         string js = Path.Combine(Fixtures.RepoRoot, "tests", "js");
         if (!Directory.Exists(Path.Combine(js, "node_modules", "ktx-parse"))) Assert.Ignore("tests/js/node_modules/ktx-parse is missing: run scripts/setup.sh");
+        if (Run("sh", "-c", "command -v node").Code != 0) Assert.Ignore("node is not on PATH (scripts/setup.sh installs it)");
         string dir = TempDir();
         var (code, _, se) = Run("node", Path.Combine(js, "ktx-read.mjs"), ktx2, dir);
         Assert.That(code, Is.EqualTo(0), $"ktx-parse failed: {se}");
