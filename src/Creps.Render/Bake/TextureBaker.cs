@@ -20,9 +20,9 @@ public sealed record BakeSettings
 /// <summary>
 /// Streams a texture tile by tile into a sink. Per level: the column lines are computed once (or once per column band
 /// when they would exceed the budget), the row lines once per band of tile rows; tiles of K×K subsamples are box
-/// filtered into a band one tile tall, whose rows are encoded and handed on. Host memory: the column lines, one band
-/// (3 floats × width × tile) and one subsample tile — never the image. Every pixel depends only on its own
-/// coordinates, so the bytes do not depend on the tile size or the thread count.
+/// filtered into a band one tile tall, whose rows are encoded and handed on by a worker while the next band renders.
+/// Host memory: the column lines, two bands (3 floats × width × tile) and one subsample tile — never the image.
+/// Every pixel depends only on its own coordinates, so the bytes do not depend on the tile size or the thread count.
 /// </summary>
 public static class TextureBaker
 {
@@ -52,40 +52,56 @@ public static class TextureBaker
         double[] rows = Grid.Centers(spec.Y0, spec.Y1, h * k);
         int colBand = ColumnBand(w, k, t, tr.LineBytesPerCoordinate, s.ColumnLineBudget);
         ILineSet? allCols = colBand >= w ? tr.ComputeLines(latent, cols, Axis.Cols) : null;
-        var band = new float[3L * t * w];
+        // Two bands: one is encoded and written (zlib, disk) on a worker while the next is rendered.
+        float[][] bands = [new float[3L * t * w], new float[3L * t * w]];
         float[]? sub = k > 1 ? new float[3L * tk * tk] : null;
         var encoded = new byte[(long)w * TexelEncoding.BytesPerPixel(spec.Layout)];
         long plane = (long)t * w;
-
-        for (int y = r0; y < r1; y += t)
+        Task? writing = null;
+        try
         {
-            int nr = Math.Min(t, r1 - y);
-            var rowLines = tr.ComputeLines(latent, rows.AsSpan(y * k, nr * k), Axis.Rows);
-            for (int cb = 0; cb < w; cb += colBand)
+            for (int y = r0, bi = 0; y < r1; y += t, bi++)
             {
-                int ncb = Math.Min(colBand, w - cb);
-                var colLines = allCols ?? tr.ComputeLines(latent, cols.AsSpan(cb * k, ncb * k), Axis.Cols);
-                int linesStart = allCols != null ? 0 : cb;
-                for (int x = cb; x < cb + ncb; x += t)
+                int nr = Math.Min(t, r1 - y);
+                var band = bands[bi & 1];   // last written two bands ago; that write finished before the previous one began
+                var rowLines = tr.ComputeLines(latent, rows.AsSpan(y * k, nr * k), Axis.Rows);
+                for (int cb = 0; cb < w; cb += colBand)
                 {
-                    s.Cancel.ThrowIfCancellationRequested();
-                    int nc = Math.Min(t, cb + ncb - x);
-                    int c0 = (x - linesStart) * k;
-                    if (sub == null) tr.RenderTile(latent, rowLines, 0, nr, colLines, c0, nc, band, w, t, 0, x);
-                    else
+                    int ncb = Math.Min(colBand, w - cb);
+                    var colLines = allCols ?? tr.ComputeLines(latent, cols.AsSpan(cb * k, ncb * k), Axis.Cols);
+                    int linesStart = allCols != null ? 0 : cb;
+                    for (int x = cb; x < cb + ncb; x += t)
                     {
-                        tr.RenderTile(latent, rowLines, 0, nr * k, colLines, c0, nc * k, sub, tk, tk, 0, 0);
-                        BoxFilter(sub, tk, k, nr, nc, band, w, t, x);
+                        s.Cancel.ThrowIfCancellationRequested();
+                        int nc = Math.Min(t, cb + ncb - x);
+                        int c0 = (x - linesStart) * k;
+                        if (sub == null) tr.RenderTile(latent, rowLines, 0, nr, colLines, c0, nc, band, w, t, 0, x);
+                        else
+                        {
+                            tr.RenderTile(latent, rowLines, 0, nr * k, colLines, c0, nc * k, sub, tk, tk, 0, 0);
+                            BoxFilter(sub, tk, k, nr, nc, band, w, t, x);
+                        }
+                        s.Progress?.Invoke((long)nr * nc);
                     }
-                    s.Progress?.Invoke((long)nr * nc);
                 }
+                writing?.GetAwaiter().GetResult();   // rows stay in order; a write error surfaces here
+                writing = Task.Run(() =>
+                {
+                    for (int i = 0; i < nr; i++)
+                    {
+                        long o = (long)i * w;
+                        TexelEncoding.Encode(spec.Layout, band.AsSpan((int)o, w), band.AsSpan((int)(plane + o), w), band.AsSpan((int)(2 * plane + o), w), encoded);
+                        sink.WriteRow(level, encoded);
+                    }
+                });
             }
-            for (int i = 0; i < nr; i++)
-            {
-                long o = (long)i * w;
-                TexelEncoding.Encode(spec.Layout, band.AsSpan((int)o, w), band.AsSpan((int)(plane + o), w), band.AsSpan((int)(2 * plane + o), w), encoded);
-                sink.WriteRow(level, encoded);
-            }
+            writing?.GetAwaiter().GetResult();
+            writing = null;
+        }
+        finally
+        {
+            // On an error or interrupt, let a pending write end before the caller disposes the sink.
+            try { writing?.Wait(); } catch (AggregateException) { /* the first error is the one that matters */ }
         }
     }
 
