@@ -52,22 +52,17 @@ public static class BakeCommand
         string backend = a.Get("backend") ?? "cpu";
 
         var model = CommonOptions.LoadModel(a);
-        var jobs = new List<Job>();
+        IReadOnlyCollection<Job> jobs;
         if (seeds is var (first, last))
         {
-            for (long s = first; s <= last; s++)
-                if (shard.Owns(s - first))
-                    {
-                    long seed = s;
-                    jobs.Add(new Job(() => CommonOptions.Latent(a, model, seed), outPath.Replace("{seed}", s.ToString(CultureInfo.InvariantCulture)), $"seed {s}"));
-                }
+            jobs = SeedJobs(a, model, first, last, shard, outPath);
             shard = Shard.Whole; // the batch is split; each texture is whole
         }
         else
         {
             var latent = CommonOptions.Latent(a, model);
             string target = outPath.Replace("{seed}", a.Get("seed") ?? "");
-            jobs.Add(new Job(() => latent, shard.IsWhole ? target : ShardFile.PathFor(target, shard), shard.IsWhole ? "" : $"shard {shard}"));
+            jobs = [new Job(() => latent, shard.IsWhole ? target : ShardFile.PathFor(target, shard), shard.IsWhole ? "" : $"shard {shard}")];
         }
         // Every target is checked before any work, so a bad path fails in a second, not after an hour.
         foreach (var job in jobs)
@@ -82,7 +77,7 @@ public static class BakeCommand
         using var interrupt = new Interrupt();
         using var progress = new Progress(stderr, "bake", jobs.Count * spec.Pixels(shard));
         settings = settings with { Progress = progress.Add, Cancel = interrupt.Token };
-        string job0 = shard.IsWhole ? "" : JobFingerprint(a.Require("model"), jobs[0].Latent(), gen.Name);
+        string job0 = shard.IsWhole ? "" : JobFingerprint(a.Require("model"), jobs.First().Latent(), gen.Name);
         foreach (var job in jobs)
         {
             using var set = new AtomicFileSet(force);
@@ -94,6 +89,25 @@ public static class BakeCommand
         }
         progress.Done();
         return 0;
+    }
+
+    /// <summary>This shard's seeds of A..B, one texture each, made lazily (a batch may hold a million seeds).</summary>
+    static IReadOnlyCollection<Job> SeedJobs(Args a, CrepsModel model, long first, long last, Shard shard, string outPath)
+    {
+        long items = last - first + 1;
+        IEnumerable<Job> Make() => shard.Positions(items).Select(p =>
+        {
+            long seed = first + p;
+            return new Job(() => CommonOptions.Latent(a, model, seed), outPath.Replace("{seed}", seed.ToString(CultureInfo.InvariantCulture)), $"seed {seed}");
+        });
+        return new Batch((int)shard.CountOf(items), Make);
+    }
+
+    sealed class Batch(int count, Func<IEnumerable<Job>> make) : IReadOnlyCollection<Job>
+    {
+        public int Count => count;
+        public IEnumerator<Job> GetEnumerator() => make().GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     static BakeSpec ParseSpec(Args a)

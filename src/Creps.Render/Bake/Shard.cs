@@ -30,8 +30,14 @@ public readonly record struct Shard(int Index, int Count)
         return (a, b, b - a);
     }
 
-    /// <summary>Whether item <paramref name="position"/> (0-based) of a batch is this shard's.</summary>
-    public bool Owns(long position) => position % Count == Index;
+    /// <summary>This shard's positions (0-based) in a batch of <paramref name="items"/>: i, i + n, i + 2n, …</summary>
+    public IEnumerable<long> Positions(long items)
+    {
+        for (long p = Index; p < items; p += Count) yield return p;
+    }
+
+    /// <summary>How many of <see cref="Positions"/> there are.</summary>
+    public long CountOf(long items) => items <= Index ? 0 : (items - 1 - Index) / Count + 1;
 
     public override string ToString() => $"{Index}/{Count}";
 }
