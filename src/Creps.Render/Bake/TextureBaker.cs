@@ -27,6 +27,7 @@ public sealed record BakeSettings
 public static class TextureBaker
 {
     public const int MaxTile = 256, MaxSubsampleTile = 2048;
+    const int SamplesPerCall = 1024;
 
     public static void Bake(ITileRenderer renderer, Latent latent, BakeSpec spec, Shard shard, ITextureSink sink, BakeSettings settings)
     {
@@ -54,7 +55,10 @@ public static class TextureBaker
         ILineSet? allCols = colBand >= w ? tr.ComputeLines(latent, cols, Axis.Cols) : null;
         // Two bands: one is encoded and written (zlib, disk) on a worker while the next is rendered.
         float[][] bands = [new float[3L * t * w], new float[3L * t * w]];
-        float[]? sub = k > 1 ? new float[3L * tk * tk] : null;
+        // One render call covers t rows × cw columns (≈1024 samples wide): fewer, larger calls keep per-call overhead
+        // and scratch churn low; cw is a whole number of tiles, so the result is the same as square tiles.
+        int cw = Math.Max(t, SamplesPerCall / k / t * t), cwk = cw * k;
+        float[]? sub = k > 1 ? new float[3L * tk * cwk] : null;
         var encoded = new byte[(long)w * TexelEncoding.BytesPerPixel(spec.Layout)];
         long plane = (long)t * w;
         Task? writing = null;
@@ -70,16 +74,16 @@ public static class TextureBaker
                     int ncb = Math.Min(colBand, w - cb);
                     var colLines = allCols ?? tr.ComputeLines(latent, cols.AsSpan(cb * k, ncb * k), Axis.Cols);
                     int linesStart = allCols != null ? 0 : cb;
-                    for (int x = cb; x < cb + ncb; x += t)
+                    for (int x = cb; x < cb + ncb; x += cw)
                     {
                         s.Cancel.ThrowIfCancellationRequested();
-                        int nc = Math.Min(t, cb + ncb - x);
+                        int nc = Math.Min(cw, cb + ncb - x);
                         int c0 = (x - linesStart) * k;
                         if (sub == null) tr.RenderTile(latent, rowLines, 0, nr, colLines, c0, nc, band, w, t, 0, x);
                         else
                         {
-                            tr.RenderTile(latent, rowLines, 0, nr * k, colLines, c0, nc * k, sub, tk, tk, 0, 0);
-                            BoxFilter(sub, tk, k, nr, nc, band, w, t, x);
+                            tr.RenderTile(latent, rowLines, 0, nr * k, colLines, c0, nc * k, sub, cwk, tk, 0, 0);
+                            BoxFilter(sub, cwk, tk, k, nr, nc, band, w, t, x);
                         }
                         s.Progress?.Invoke((long)nr * nc);
                     }
@@ -113,8 +117,8 @@ public static class TextureBaker
         return (int)Math.Clamp(fit, t, w);
     }
 
-    /// <summary>Means of k×k subsamples (fixed summation order) of an [3][tk][tk] tile into the band at column <paramref name="x"/>.</summary>
-    static void BoxFilter(float[] sub, int tk, int k, int nr, int nc, float[] band, int w, int t, int x)
+    /// <summary>Means of k×k subsamples (fixed summation order) of an [3][subH][subW] tile into the band at column <paramref name="x"/>.</summary>
+    static void BoxFilter(float[] sub, int subW, int subH, int k, int nr, int nc, float[] band, int w, int t, int x)
     {
         float inv = 1f / (k * k);
         for (int c = 0; c < 3; c++)
@@ -126,7 +130,7 @@ public static class TextureBaker
                     float sum = 0;
                     for (int a = 0; a < k; a++)
                     {
-                        int rowStart = (c * tk + i * k + a) * tk + j * k;
+                        int rowStart = (c * subH + i * k + a) * subW + j * k;
                         for (int b = 0; b < k; b++) sum += sub[rowStart + b];
                     }
                     dst[j] = sum * inv;
