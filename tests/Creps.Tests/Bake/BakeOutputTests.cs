@@ -91,4 +91,27 @@ public class BakeOutputTests
             Assert.That(worst, Is.LessThanOrEqualTo(1.0), $"level {l} ({lw}x{lh}) is off by {worst} (8-bit steps or half ulps)");
         }
     }
+
+    /// <summary>A tileable model's default bake is a seamless tile: the plane continued across the tile's edge is the tile wrapped around.</summary>
+    [Test]
+    public void TileableModelBakesASeamlessTile()
+    {
+        string model = Path.Combine(Fixtures.RepoRoot, "tests", "fixtures", "trainer", "model.safetensors");
+        if (!File.Exists(model)) Assert.Ignore("the trainer's tileable fixture model is not in this checkout");
+        const int n = 32;
+        string dir = TempDir(), tile = Path.Combine(dir, "tile.png"), across = Path.Combine(dir, "across.png");
+        string[] common = ["bake", "--model", model, "--seed", "3", "--size", $"{n}", "--format", "png8"];
+        Assert.That(RunCli([.. common, "--out", tile]).Code, Is.EqualTo(0));
+        // Half a tile to the right and one tile up: columns 16..47 and rows −32..−1 of the plane.
+        Assert.That(RunCli([.. common, "--region", "0.5,-1,1.5,0", "--out", across]).Code, Is.EqualTo(0));
+        var a = PngDecoder.Decode(tile);
+        var b = PngDecoder.Decode(across);
+        int worst = 0;
+        for (int y = 0; y < n; y++)
+            for (int x = 0; x < n; x++)
+                for (int c = 0; c < 3; c++)
+                    worst = Math.Max(worst, Math.Abs(b.At(y, x, c) - a.At(y, (x + n / 2) % n, c)));
+        // Float phases at t and t + 1 agree to ~1e-6, which may move a value across one 8-bit step.
+        Assert.That(worst, Is.LessThanOrEqualTo(1), "the tile does not wrap seamlessly");
+    }
 }
