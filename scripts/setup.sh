@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 # One line per concern, so a new dependency has an obvious home.
 APT_PACKAGES=(
   python3-numpy python3-pil           # test oracles: NumPy's RNG literals, Pillow as an independent PNG decoder
+  python3-onnx                        # onnx.checker validates `creps export-onnx` models (OnnxTests)
 )
 
 missing=()

@@ -60,6 +60,10 @@ internal sealed class OrtSessions
     static (string Provider, string Reason) ProbeCuda()
     {
         using var o = new SessionOptions();
+        // ONNX Runtime also logs the load failure natively (a multi-line error on stderr): quiet it; our one line says why.
+        var env = OrtEnv.Instance();
+        var level = env.EnvLogLevel;
+        env.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
         try
         {
             o.AppendExecutionProvider_CUDA(0);
@@ -67,15 +71,17 @@ internal sealed class OrtSessions
         }
         catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
         {
-            return ("CPU", $"the CUDA execution provider did not load: {FirstLine(e.Message)}");
+            return ("CPU", $"the CUDA execution provider did not load: {Reason(e.Message)}");
         }
+        finally { env.EnvLogLevel = level; }
     }
 
-    static string FirstLine(string s)
+    /// <summary>The useful tail of ORT's message ("… with error: libcublasLt.so.13: cannot open shared object file …"), one line.</summary>
+    static string Reason(string s)
     {
-        s = s.Replace("\r", "");
-        int nl = s.IndexOf('\n');
-        s = nl >= 0 ? s[..nl] : s;
-        return s.Length > 300 ? s[..300] + "…" : s;
+        s = s.Replace("\r", "").Replace('\n', ' ').Trim();
+        int at = s.LastIndexOf("with error:", StringComparison.Ordinal);
+        if (at >= 0) s = s[(at + "with error:".Length)..].Trim();
+        return s.Length > 200 ? s[..200] + "…" : s;
     }
 }
