@@ -1,0 +1,71 @@
+using Creps.Render.Coordinates;
+using Creps.Render.Cpu;
+using Creps.Render.Latents;
+
+namespace Creps.Tests;
+
+/// <summary>Any split of a region into tiles is the same image, bit for bit.</summary>
+public class TileTests
+{
+    const int W = 300, H = 200;
+
+    static (CpuGenerator Gen, Latent Latent, double[] Rows, double[] Cols, float[] Whole) Setup()
+    {
+        var m = Fixtures.Model("public-small");
+        var gen = new CpuGenerator(m);
+        var latent = Latent.FromSeed(m, 3);
+        var rows = Grid.Centers(0.2, 1.3, H);
+        var cols = Grid.Centers(-0.4, 0.9, W);
+        return (gen, latent, rows, cols, gen.Render(latent, rows, cols));
+    }
+
+    static IEnumerable<int[]> Cuts(int n)
+    {
+        yield return Enumerable.Range(0, (n + 63) / 64).Select(i => i * 64).Append(n).ToArray();       // 64-px tiles
+        yield return new[] { 0, 1, 2, 37, 38, 101, n - 1, n };                                          // uneven, 1-px tiles
+        yield return Enumerable.Range(0, n + 1).Where(i => i % 97 == 0 || i == n).ToArray();            // odd stride
+    }
+
+    [Test]
+    public void TilesWithSharedLinesEqualWholeRender()
+    {
+        var (gen, latent, rows, cols, whole) = Setup();
+        var rl = gen.ComputeLines(latent, rows, Axis.Rows);
+        var cl = gen.ComputeLines(latent, cols, Axis.Cols);
+        foreach (var rc in Cuts(H))
+            foreach (var cc in Cuts(W))
+            {
+                var tiled = new float[whole.Length];
+                for (int a = 0; a + 1 < rc.Length; a++)
+                    for (int b = 0; b + 1 < cc.Length; b++)
+                        gen.RenderTile(latent, rl, rc[a], rc[a + 1] - rc[a], cl, cc[b], cc[b + 1] - cc[b], tiled, W, H, rc[a], cc[b]);
+                Assert.That(tiled, Is.EqualTo(whole), $"row cuts {string.Join(",", rc)} col cuts {string.Join(",", cc)}");
+            }
+    }
+
+    [Test]
+    public void TilesWithTheirOwnLinesEqualWholeRender()
+    {
+        // Lines computed per tile from the tile's own coordinates: the chunking of the line pass must not matter.
+        var (gen, latent, rows, cols, whole) = Setup();
+        int[] rc = [0, 1, 45, 46, 130, H], cc = [0, 7, 8, 200, 299, W];
+        var tiled = new float[whole.Length];
+        for (int a = 0; a + 1 < rc.Length; a++)
+            for (int b = 0; b + 1 < cc.Length; b++)
+            {
+                int nr = rc[a + 1] - rc[a], nc = cc[b + 1] - cc[b];
+                var rl = gen.ComputeLines(latent, rows.AsSpan(rc[a], nr), Axis.Rows);
+                var cl = gen.ComputeLines(latent, cols.AsSpan(cc[b], nc), Axis.Cols);
+                gen.RenderTile(latent, rl, 0, nr, cl, 0, nc, tiled, W, H, rc[a], cc[b]);
+            }
+        Assert.That(tiled, Is.EqualTo(whole));
+    }
+
+    [Test]
+    public void SingleThreadEqualsAllThreads()
+    {
+        var (_, latent, rows, cols, whole) = Setup();
+        using var one = new CpuGenerator(Fixtures.Model("public-small"), threads: 1);
+        Assert.That(one.Render(latent, rows, cols), Is.EqualTo(whole));
+    }
+}
