@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Creps.Render.Coordinates;
 using Creps.Render.Cpu;
 using Creps.Render.Latents;
 using Creps.Render.Onnx;
@@ -75,12 +76,41 @@ public class OnnxTests
         Assert.That(MaxAbs(img, official), Is.LessThanOrEqualTo(Tolerance(official)), "vs the official output");
     }
 
+    /// <summary>The core's random layouts (TestModels): official scales, zoom, extrapolation, ψ with cutoff, a different w per layer.</summary>
+    [TestCase("tiny")]
+    [TestCase("small")]
+    [TestCase("wide")]
+    public void BackendMatchesCpuOnCoreLayouts(string layout)
+    {
+        var m = TestModels.Random(layout switch { "tiny" => TestModels.Tiny, "small" => TestModels.Small, _ => TestModels.Wide });
+        var c = m.Config;
+        var mixed = new float[c.NumWs * c.WDim];
+        for (int i = 0; i < c.NumWs; i++) Latent.FromSeed(m, (uint)(100 + i)).W(0).CopyTo(mixed.AsSpan(i * c.WDim));
+        var cases = new (string What, Latent Latent, double[] Rows, double[] Cols)[]
+        {
+            ("official scale 1", Latent.FromSeed(m, 5), Grid.Official(c.ImgResolution, 1).Where((_, i) => i % 7 == 0).ToArray(), Grid.Linspace(0, 1, 9)),
+            ("psi 0.7 zoomed", Latent.FromSeed(m, 9, 0.7f), Grid.Centers(0.4, 0.45, 12), Grid.Centers(0.61, 0.66, 15)),
+            ("psi 0.7 cutoff 3 extrapolated", Latent.FromSeed(m, 9, 0.7f, cutoff: 3), Grid.Centers(-1.5, 2.5, 12), Grid.Linspace(1.2, 3.0, 12)),
+            ("ws mix", new Latent(mixed, c.NumWs, c.WDim), Grid.Centers(0, 1, 12), Grid.Centers(0, 1, 13)),
+            ("deep zoom far from the origin", Latent.FromSeed(m, 4), Grid.Centers(12345.4, 12345.4001, 10), Grid.Centers(-9876.5, -9876.4999, 11)),
+        };
+        using var onnx = new OnnxGenerator(m, tryCuda: false);
+        using var cpu = new CpuGenerator(m);
+        foreach (var (what, latent, rows, cols) in cases)
+        {
+            float[] expected = cpu.Render(latent, rows, cols);
+            double err = MaxAbs(onnx.Render(latent, rows, cols), expected);
+            TestContext.Out.WriteLine($"{layout} {what}: max abs vs CPU {err:G3}");
+            Assert.That(err, Is.LessThanOrEqualTo(Tolerance(expected)), $"{layout} {what}");
+        }
+    }
+
     [Test]
     public void TilesAssembleTheWholeImage()
     {
         var model = Fixtures.Model("public-small");
         var latent = Latent.FromSeed(model, 3);
-        double[] rows = Creps.Render.Coordinates.Grid.Centers(-0.2, 1.3, 37), cols = Creps.Render.Coordinates.Grid.Centers(0.1, 0.9, 53);
+        double[] rows = Grid.Centers(-0.2, 1.3, 37), cols = Grid.Centers(0.1, 0.9, 53);
         using var onnx = new OnnxGenerator(model, tryCuda: false);
         var rl = onnx.ComputeLines(latent, rows, Axis.Rows);
         var cl = onnx.ComputeLines(latent, cols, Axis.Cols);
