@@ -12,6 +12,7 @@ public static class Cli
     {
         ["render"] = (RenderCommand.Usage, RenderCommand.Run),
         ["export-onnx"] = (ExportOnnxCommand.Usage, ExportOnnxCommand.Run),
+        ["bench"] = (BenchCommand.Usage, BenchCommand.Run),
     };
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -24,6 +24,9 @@ public sealed class CpuGenerator : IGenerator
         _styles = new StyleCache<LatentStyles>(8, l => new LatentStyles(model, l));
     }
 
+    /// <summary>Computes (and caches) the latent's styles and demodulation now, so a benchmark can time the per-latent stage apart.</summary>
+    public void Prepare(Latent latent) => _styles.Get(latent);
+
     /// <summary>The line pass for one axis: reuse the result for every tile that shares these coordinates.</summary>
     public AxisLines ComputeLines(Latent latent, ReadOnlySpan<double> coords, Axis axis)
     {

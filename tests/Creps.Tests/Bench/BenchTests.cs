@@ -1,0 +1,51 @@
+using Creps.Render.Bench;
+
+namespace Creps.Tests.Bench;
+
+/// <summary><c>creps bench --quick</c> end to end, and the analytic FLOP count against the numbers of docs/creps-model.md.</summary>
+public class BenchTests
+{
+    [Test]
+    public void FlopCountMatchesTheModelDoc()
+    {
+        var c = BenchRunner.Official256;
+        Assert.That(FlopCount.PerPixelMacs(c), Is.EqualTo(157_856));
+        Assert.That(FlopCount.PerLineMacs(c), Is.EqualTo(84_606_976));   // "84.6 M MAC with 1024 channels (rank 8 included)"
+        Assert.That(FlopCount.Flop(c, 256, 256) / 1e9, Is.EqualTo(20.7 + 86.6).Within(0.1));
+        Assert.That(FlopCount.Flop(c, 1024, 1024) / 1e9, Is.EqualTo(331 + 347).Within(1));
+    }
+
+    [Test]
+    public void ExponentOfLinearTimeIsOne()
+    {
+        var rows = new[] { 64, 128, 256 }.Select(s => new BenchRow("x", "x", "tiny", BenchRunner.Tiny, s, 1, 1, 0.01 * s * s, 1, 0, null, default)).ToList();
+        Assert.That(BenchReport.Exponent(rows), Is.EqualTo(1.0).Within(1e-9));
+    }
+
+    [Test]
+    public void QuickBenchWritesTableAndChartAndReplacesItsOwnSection()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"creps-bench-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string md = Path.Combine(dir, "BENCHMARKS.md");
+            File.WriteAllText(md, "# Benchmarks\n\nHand-written notes stay.\n");
+            for (int i = 0; i < 2; i++)
+            {
+                var o = new StringWriter(); var e = new StringWriter();
+                int code = Cli.Cli.Run(["bench", "--quick", "--runs", "1", "--warmup", "0", "--out", md], o, e);
+                Assert.That(code, Is.EqualTo(0), e.ToString());
+            }
+            string text = File.ReadAllText(md);
+            Assert.That(text, Does.StartWith("# Benchmarks\n\nHand-written notes stay."));
+            Assert.That(text.Split(BenchReport.Begin), Has.Length.EqualTo(2), "one generated section after two runs");
+            Assert.That(text, Does.Contain("| cpu | tiny | 32² | 1 |").And.Contain("| cpu | tiny | 64² | 1 |"));
+            Assert.That(text, Does.Contain("| onnx (CPU) | tiny | 64² | 1 |"));
+            Assert.That(text, Does.Contain("k = ").And.Contain("vs onnx (CPU)"));
+            var png = PngDecoder.Decode(Path.Combine(dir, "BENCHMARKS.png"));
+            Assert.That((png.Width, png.Height), Is.EqualTo((800, 500)));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}
