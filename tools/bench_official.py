@@ -23,10 +23,11 @@ import time
 import torch
 
 LAYOUTS = {
-    # name: Generator kwargs (same numbers as Creps.Render.Bench.BenchRunner)
-    "official-256": dict(z_dim=512, w_dim=512, img_resolution=256, channel_base=65536, channel_max=1024, biline_channels=32, mapping_layers=8),
-    "small": dict(z_dim=96, w_dim=96, img_resolution=64, channel_base=2048, channel_max=96, biline_channels=24, mapping_layers=4),
-    "tiny": dict(z_dim=48, w_dim=48, img_resolution=16, channel_base=256, channel_max=48, biline_channels=16, mapping_layers=3),
+    # name: Generator kwargs (the same numbers as Creps.Render.Model.SyntheticModel's layouts)
+    "official256": dict(z_dim=512, w_dim=512, img_resolution=256, channel_base=65536, channel_max=1024, biline_channels=32, mapping_layers=8),
+    "small": dict(z_dim=128, w_dim=128, img_resolution=64, channel_base=4096, channel_max=128, biline_channels=24, mapping_layers=4),
+    "wide": dict(z_dim=128, w_dim=128, img_resolution=256, channel_base=131072, channel_max=512, biline_channels=32, mapping_layers=2),
+    "tiny": dict(z_dim=64, w_dim=64, img_resolution=32, channel_base=1024, channel_max=64, biline_channels=16, mapping_layers=2),
 }
 
 
@@ -69,7 +70,7 @@ def peak_rss():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--layouts", default="official-256,small")
+    ap.add_argument("--layouts", default="official256,small")
     ap.add_argument("--sizes", default="256,512", help="comma-separated square sizes (1024 needs several GiB per batch)")
     ap.add_argument("--batches", default="1,4")
     ap.add_argument("--runs", type=int, default=3)

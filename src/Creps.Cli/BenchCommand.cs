@@ -1,4 +1,5 @@
 using Creps.Render.Bench;
+using Creps.Render.Model;
 
 namespace Creps.Cli;
 
@@ -6,22 +7,30 @@ namespace Creps.Cli;
 public static class BenchCommand
 {
     public const string Usage =
-        "bench [--quick] [--runs N] [--warmup N] [--case-budget S] [--backends a,b] [--sizes 256,512] [--batches 1,4] [--official FILE.json] [--out BENCHMARKS.md]\n" +
-        "  Times the official R=256 layout and the small layout (random weights) on every backend: median ms, MP/s, GFLOP/s, % of the\n" +
+        "bench [--quick] [--layout official256,small,wide,tiny | --model PATH] [--backends cpu,onnx,…] [--sizes 256,512,1024] [--batches 1,4]\n" +
+        "      [--runs N] [--warmup N] [--threads N] [--case-budget S] [--official FILE.json] [--out BENCHMARKS.md]\n" +
+        "  Times the official R=256 layout and the small layout (random weights; or --model) on every backend: median ms, MP/s, GFLOP/s, % of the\n" +
         "  FMA peak measured by the same run, peak RSS, per-stage split; fast (GPU) backends also run 4096² tiled. --official adds the rows\n" +
         "  of tools/bench_official.py. --out replaces the generated section of that markdown file and writes the chart beside it (.png).\n" +
         "  --case-budget S skips a case estimated (from the backend's previous case, by FLOP) to take longer than S seconds in all.\n" +
         "  --quick: the tiny layout at 32² and 64², one batch size, for smoke tests.";
 
-    static readonly HashSet<string> Options = ["case-budget", "runs", "warmup", "backends", "sizes", "batches", "official", "out"];
+    static readonly HashSet<string> Options = ["layout", "model", "threads", "case-budget", "runs", "warmup", "backends", "sizes", "batches", "official", "out"];
 
     public static int Run(string[] argv, TextWriter stdout, TextWriter stderr)
     {
         var a = new Args(argv, Options, new HashSet<string> { "quick" });
         bool quick = a.Has("quick");
+        if (a.Has("layout") && a.Has("model")) throw new UsageException("give --layout or --model, not both");
+        var layouts = a.Get("layout")?.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var l in layouts ?? [])
+            try { SyntheticModel.Layout(l); } catch (ArgumentException e) { throw new UsageException($"--layout: {e.Message}"); }
         var o = new BenchOptions
         {
             Quick = quick,
+            Layouts = layouts,
+            ModelPath = a.Get("model"),
+            Threads = (int)(a.Long("threads", 1, 1024) ?? Environment.ProcessorCount),
             Runs = (int)(a.Long("runs", 1, 1000) ?? (quick ? 2 : 3)),
             Warmup = (int)(a.Long("warmup", 0, 100) ?? 1),
             Backends = a.Get("backends")?.Split(',', StringSplitOptions.RemoveEmptyEntries),

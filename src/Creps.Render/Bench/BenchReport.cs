@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Creps.Render.Diagnostics;
 using Creps.Render.Imaging;
 using Creps.Render.IO;
+using Creps.Render.Model;
 
 namespace Creps.Render.Bench;
 
@@ -24,13 +26,9 @@ public static class BenchReport
         foreach (var r in root.GetProperty("rows").EnumerateArray())
         {
             string layout = r.GetProperty("layout").GetString()!;
-            var config = layout switch
-            {
-                "official-256" => BenchRunner.Official256,
-                "small" => BenchRunner.Small,
-                "tiny" => BenchRunner.Tiny,
-                _ => throw new InvalidDataException($"{path}: unknown layout '{layout}'"),
-            };
+            CrepsConfig config;
+            try { config = SyntheticModel.Layout(layout); }
+            catch (ArgumentException e) { throw new InvalidDataException($"{path}: {e.Message}"); }
             rows.Add(new BenchRow(OfficialBackend, device, layout, config, r.GetProperty("size").GetInt32(), r.GetProperty("batch").GetInt32(),
                 r.GetProperty("runs").GetInt32(), r.GetProperty("median_ms").GetDouble(), peakGflops,
                 r.GetProperty("peak_rss_bytes").GetInt64(), null, new StageTimes(double.NaN, double.NaN, double.NaN, double.NaN)));
@@ -48,12 +46,13 @@ public static class BenchReport
                       $"(load average at the start: {result.Load}); FMA peak measured by the same run: **{result.PeakGflops:F1} GFLOP/s**. Median of the runs after warm-up; a run renders `batch` latents " +
                       "(a new latent per image). GFLOP from the analytic count (docs: creps-model.md, Cost). Stage times are per run; — = not separated by that backend.");
         sb.AppendLine();
-        sb.AppendLine("| backend | layout | size | batch | median ms | MP/s | GFLOP/s | % FMA peak | peak RSS MiB | device MiB | per latent ms | lines ms | pixels ms | readback ms |");
-        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| backend | layout | size | batch | median ms | MP/s | GFLOP/s | % FMA peak | peak RSS MiB | device MiB | per latent ms | lines ms | pixels ms | readback ms | lines GFLOP/s | pixels GFLOP/s |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows.OrderBy(r => r.Layout).ThenBy(r => r.Size).ThenBy(r => r.Batch).ThenBy(r => r.Backend))
             sb.AppendLine($"| {r.Backend} | {r.Layout} | {r.Size}² | {r.Batch} | {F(r.MedianMs, "F1")} | {F(r.MegapixelsPerS, "F3")} | {F(r.GflopPerS, "F1")} | " +
                           $"{F(100 * r.PeakFraction, "F1")} | {F(r.PeakRssBytes / 1048576.0, "F0")} | {(r.DeviceBytes is long d ? F(d / 1048576.0, "F0") : "—")} | " +
-                          $"{F(r.Stages.PerLatentMs, "F1")} | {F(r.Stages.LinesMs, "F1")} | {F(r.Stages.PixelsMs, "F1")} | {F(r.Stages.ReadbackMs, "F1")} |");
+                          $"{F(r.Stages.PerLatentMs, "F1")} | {F(r.Stages.LinesMs, "F1")} | {F(r.Stages.PixelsMs, "F1")} | {F(r.Stages.ReadbackMs, "F1")} | " +
+                          $"{F(FlopCount.LineFlops(r.Config, r.Size, r.Size) * r.Batch / r.Stages.LinesMs / 1e6, "F1")} | {F(FlopCount.PixelFlops(r.Config, r.Size, r.Size) * r.Batch / r.Stages.PixelsMs / 1e6, "F1")} |");
         sb.AppendLine();
         if (result.Skipped.Count > 0) { sb.AppendLine("Skipped (time budget): " + string.Join("; ", result.Skipped) + "."); sb.AppendLine(); }
         sb.AppendLine("Devices: " + string.Join("; ", rows.GroupBy(r => r.Backend).Select(g => $"**{g.Key}**: {g.First().Device}")) + ".");

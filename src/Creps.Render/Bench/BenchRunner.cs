@@ -1,17 +1,27 @@
 using System.Diagnostics;
 using Creps.Render.Coordinates;
+using Creps.Render.Diagnostics;
 using Creps.Render.Latents;
 using Creps.Render.Model;
 
 namespace Creps.Render.Bench;
 
-/// <summary>A model layout to time and its square sizes.</summary>
-public sealed record BenchLayout(string Name, CrepsConfig Config, int[] Sizes);
+/// <summary>A model to time (a named synthetic layout or a model file) and its square sizes.</summary>
+public sealed record BenchLayout(string Name, CrepsModel Model, int[] Sizes)
+{
+    public CrepsConfig Config => Model.Config;
+}
 
 /// <summary>What to run.</summary>
 public sealed record BenchOptions
 {
     public bool Quick { get; init; }
+    /// <summary>Synthetic layouts (SyntheticModel names); default official256 and small, tiny with --quick.</summary>
+    public IReadOnlyList<string>? Layouts { get; init; }
+    /// <summary>A model file to time instead of synthetic layouts (label = file name).</summary>
+    public string? ModelPath { get; init; }
+    /// <summary>Threads of the CPU backend (others use their own defaults).</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
     public int Runs { get; init; } = 3;
     public int Warmup { get; init; } = 1;
     public IReadOnlyList<string>? Backends { get; init; }
@@ -31,7 +41,7 @@ public sealed record BenchResult(double PeakGflops, List<BenchRow> Rows, List<st
 public sealed record BenchRow(string Backend, string Device, string Layout, CrepsConfig Config, int Size, int Batch, int Runs,
     double MedianMs, double PeakGflops, long PeakRssBytes, long? DeviceBytes, StageTimes Stages)
 {
-    public double Flop => FlopCount.Flop(Config, Size, Size) * Batch;
+    public double Flop => BenchRunner.Flop(Config, Size) * Batch;
     public double MegapixelsPerS => (double)Size * Size * Batch / (MedianMs / 1e3) / 1e6;
     public double GflopPerS => Flop / (MedianMs / 1e3) / 1e9;
     public double PeakFraction => PeakGflops > 0 ? GflopPerS / PeakGflops : double.NaN;
@@ -40,37 +50,34 @@ public sealed record BenchRow(string Backend, string Device, string Layout, Crep
 /// <summary>Runs the same renders on every backend present, side by side.</summary>
 public static class BenchRunner
 {
-    /// <summary>The official <c>--cfg=creps</c> layout at R = 256 (random weights: timing only).</summary>
-    public static readonly CrepsConfig Official256 = new()
-    { ZDim = 512, WDim = 512, ImgResolution = 256, ChannelBase = 65536, ChannelMax = 1024, BilineChannels = 32, Rank = 8, MappingLayers = 8 };
-    /// <summary>The layout of ../shared/fixtures/official/public-small.</summary>
-    public static readonly CrepsConfig Small = new()
-    { ZDim = 96, WDim = 96, ImgResolution = 64, ChannelBase = 2048, ChannelMax = 96, BilineChannels = 24, Rank = 8, MappingLayers = 4 };
-    /// <summary>The layout of public-tiny (--quick).</summary>
-    public static readonly CrepsConfig Tiny = new()
-    { ZDim = 48, WDim = 48, ImgResolution = 16, ChannelBase = 256, ChannelMax = 48, BilineChannels = 16, Rank = 8, MappingLayers = 3 };
+    /// <summary>FLOP of one size² render (lines + pixels, from the analytic count).</summary>
+    public static double Flop(CrepsConfig c, int size) => FlopCount.LineFlops(c, size, size) + FlopCount.PixelFlops(c, size, size);
 
-    public static IReadOnlyList<BenchLayout> Layouts(BenchOptions o) => o.Quick
-        ? [new("tiny", Tiny, o.Sizes ?? [32, 64])]
-        : [new("official-256", Official256, o.Sizes ?? [256, 512, 1024]), new("small", Small, o.Sizes ?? [256, 512, 1024])];
+    public static IReadOnlyList<BenchLayout> Layouts(BenchOptions o)
+    {
+        if (o.ModelPath != null) return [new(Path.GetFileName(o.ModelPath), CrepsModel.Load(o.ModelPath), o.Sizes ?? [256, 512, 1024])];
+        var names = o.Layouts ?? (o.Quick ? ["tiny"] : ["official256", "small"]);
+        int[] sizes = o.Sizes ?? (o.Quick ? [32, 64] : [256, 512, 1024]);
+        return names.Select(n => new BenchLayout(n, SyntheticModel.Random(SyntheticModel.Layout(n)), sizes)).ToList();
+    }
 
     /// <summary>Measures the machine's FMA peak, then every (backend, layout, size, batch).</summary>
     public static BenchResult Run(BenchOptions o, Action<string> log, CancellationToken cancel = default)
     {
-        int threads = Environment.ProcessorCount;
+        int threads = o.Threads;
         string load = LoadAverage();
-        double peak = FmaPeak.Measure(threads);
+        double peak = FmaPeak.MeasureGflops(threads);
         log($"bench: FMA peak {peak:F1} GFLOP/s ({threads} threads, 256-bit FMA); load average {load}");
         var rows = new List<BenchRow>();
         var skipped = new List<string>();
         uint seed = 0;
         foreach (var layout in Layouts(o))
         {
-            var model = RandomModel.Create(layout.Config);
+            var model = layout.Model;
             foreach (string name in o.Backends ?? Render.Backends.Names)
             {
                 BenchTarget target;
-                try { target = BenchTarget.For(Render.Backends.Create(model, name, log)); }
+                try { target = BenchTarget.Create(model, name, threads, log); }
                 catch (BackendUnavailableException e) { log($"bench: {name} skipped: {e.Message}"); continue; }
                 using (target)
                 {
@@ -80,7 +87,7 @@ public static class BenchRunner
                         foreach (int batch in o.Batches)
                         {
                             cancel.ThrowIfCancellationRequested();
-                            double flop = FlopCount.Flop(layout.Config, size, size) * batch;
+                            double flop = Flop(layout.Config, size) * batch;
                             double estimateS = last == null ? 0 : last.MedianMs / 1e3 * flop / last.Flop * (o.Warmup + o.Runs);
                             if (estimateS > o.CaseBudgetS)
                             {

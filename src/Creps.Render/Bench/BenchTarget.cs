@@ -36,8 +36,11 @@ public abstract class BenchTarget : IDisposable
 
     protected static double Ms(Stopwatch sw) { double ms = sw.Elapsed.TotalMilliseconds; sw.Restart(); return ms; }
 
-    /// <summary>The benchmark's view of a backend made by <see cref="Backends.Create"/>; unknown backends are timed as a whole.</summary>
-    public static BenchTarget For(IGenerator g) => g switch
+    /// <summary>The named backend on <paramref name="model"/> (cpu with <paramref name="threads"/> threads); unknown backends are timed as a whole.</summary>
+    public static BenchTarget Create(CrepsModel model, string backend, int threads, Action<string>? log) =>
+        For(backend == "cpu" ? new CpuGenerator(model, threads) : Backends.Create(model, backend, log));
+
+    static BenchTarget For(IGenerator g) => g switch
     {
         CpuGenerator cpu => new CpuTarget(cpu),
         OnnxGenerator onnx => new OnnxTarget(onnx),
@@ -93,26 +96,5 @@ public abstract class BenchTarget : IDisposable
             return new StageTimes(double.NaN, double.NaN, Ms(sw), double.NaN);
         }
         public override void Dispose() => g.Dispose();
-    }
-}
-
-/// <summary>Models with random weights in the official initialisation (weights N(0,1), biases 0, affine biases 1, freqs N(0,1)·10): for timing only.</summary>
-public static class RandomModel
-{
-    public static CrepsModel Create(CrepsConfig c, uint seed = 1)
-    {
-        var rng = new NumpyRandom(seed);
-        var tensors = new Dictionary<string, Tensor>();
-        foreach (var (name, shape) in ModelLayout.Expected(c))
-        {
-            var data = new float[shape.Aggregate(1L, (a, b) => a * b)];
-            bool bias = name.EndsWith(".bias", StringComparison.Ordinal);
-            for (long i = 0; i < data.LongLength; i++)
-                data[i] = name.EndsWith(".affine.bias", StringComparison.Ordinal) ? 1f
-                    : bias || name == "mapping.w_avg" ? 0f
-                    : (float)(rng.NextGauss() * (name.EndsWith(".freqs", StringComparison.Ordinal) ? 10 : 1));
-            tensors[name] = new Tensor(name, shape, data);
-        }
-        return CrepsModel.FromTensors(new SafeTensors.Contents(tensors, new Dictionary<string, string> { ["creps_config"] = c.ToJson() }), $"random {c.ImgResolution}");
     }
 }

@@ -24,7 +24,7 @@ public sealed class CpuGenerator : IGenerator
         _styles = new StyleCache<LatentStyles>(8, l => new LatentStyles(model, l));
     }
 
-    /// <summary>Computes (and caches) the latent's styles and demodulation now, so a benchmark can time the per-latent stage apart.</summary>
+    /// <summary>Computes (and caches) the per-latent styles now, so later calls only pay for lines and pixels.</summary>
     public void Prepare(Latent latent) => _styles.Get(latent);
 
     /// <summary>The line pass for one axis: reuse the result for every tile that shares these coordinates.</summary>

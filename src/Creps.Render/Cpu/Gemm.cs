@@ -27,21 +27,30 @@ internal static unsafe class Gemm
     public const int Lanes = 8;
     static readonly float Sqrt2 = MathF.Sqrt(2f);
 
+    /// <summary>Output columns per full panel; the rest of the width comes in 8-wide strips.</summary>
+    public const int Panel = 32;
+
+    /// <summary>Width of the panel holding output column o (32 for full panels, 8 for the tail strips).</summary>
+    public static int PanelWidth(int o, int outPad) => o < outPad / Panel * Panel ? Panel : Lanes;
+
+    /// <summary>First output column of the panel holding column o.</summary>
+    public static int PanelStart(int o, int outPad) => o / PanelWidth(o, outPad) * PanelWidth(o, outPad);
+
     public static int PadRows(int n) => (n + RowBlock - 1) / RowBlock * RowBlock;
     public static int PadWidth(int n) => (n + Lanes - 1) / Lanes * Lanes;
 
     /// <param name="a">rows × lda (k used)</param>
-    /// <param name="w">k × ldw (outPad used)</param>
+    /// <param name="w">panel-packed weights (see <see cref="PackedLayer"/>): k × outPad in panels</param>
     /// <param name="y">rows × ldy</param>
-    public static void Run(float* a, int lda, int k, float* w, int ldw, int outPad, float* y, int ldy, int rows, in Epilogue ep)
+    public static void Run(float* a, int lda, int k, float* w, int outPad, float* y, int ldy, int rows, in Epilogue ep)
     {
         int o = 0;
-        for (; o + 32 <= outPad; o += 32)
+        for (; o + Panel <= outPad; o += Panel)
             for (int r = 0; r < rows; r += RowBlock)
-                Kernel4x32(a + (long)r * lda, lda, k, w + o, ldw, y + (long)r * ldy + o, ldy, ep, o);
-        for (; o < outPad; o += 8)
+                Kernel4x32(a + (long)r * lda, lda, k, w + (long)o * k, Panel, y + (long)r * ldy + o, ldy, ep, o);
+        for (; o < outPad; o += Lanes)
             for (int r = 0; r < rows; r += RowBlock)
-                Kernel4x8(a + (long)r * lda, lda, k, w + o, ldw, y + (long)r * ldy + o, ldy, ep, o);
+                Kernel4x8(a + (long)r * lda, lda, k, w + (long)o * k, Lanes, y + (long)r * ldy + o, ldy, ep, o);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -49,9 +58,12 @@ internal static unsafe class Gemm
 
     static void Kernel4x32(float* a, int lda, int k, float* w, int ldw, float* y, int ldy, in Epilogue ep, int o)
     {
-        var z = Vector256<float>.Zero;
-        Vector256<float> c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
-        Vector256<float> c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
+        // Each accumulator initialised through Create (a splat): measured, the JIT then keeps all 16 in registers;
+        // copies of one shared zero made it spill every accumulator to the stack on every iteration.
+        Vector256<float> c00 = Vector256.Create(0f), c01 = Vector256.Create(0f), c02 = Vector256.Create(0f), c03 = Vector256.Create(0f);
+        Vector256<float> c10 = Vector256.Create(0f), c11 = Vector256.Create(0f), c12 = Vector256.Create(0f), c13 = Vector256.Create(0f);
+        Vector256<float> c20 = Vector256.Create(0f), c21 = Vector256.Create(0f), c22 = Vector256.Create(0f), c23 = Vector256.Create(0f);
+        Vector256<float> c30 = Vector256.Create(0f), c31 = Vector256.Create(0f), c32 = Vector256.Create(0f), c33 = Vector256.Create(0f);
         float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
         for (int i = 0; i < k; i++)
         {
@@ -66,16 +78,18 @@ internal static unsafe class Gemm
             b = Vector256.Create(a3[i]);
             c30 = Fma(b, w0, c30); c31 = Fma(b, w1, c31); c32 = Fma(b, w2, c32); c33 = Fma(b, w3, c33);
         }
-        Store(y, ep, o, c00, c01, c02, c03);
-        Store(y + ldy, ep, o, c10, c11, c12, c13);
-        Store(y + 2 * ldy, ep, o, c20, c21, c22, c23);
-        Store(y + 3 * ldy, ep, o, c30, c31, c32, c33);
+        // Raw sums go to the output first and the epilogue runs after: no call while accumulators are live
+        // (every vector register is caller-saved on SysV, so a call there made the JIT spill them in the loop).
+        c00.Store(y); c01.Store(y + 8); c02.Store(y + 16); c03.Store(y + 24);
+        float* y1 = y + ldy; c10.Store(y1); c11.Store(y1 + 8); c12.Store(y1 + 16); c13.Store(y1 + 24);
+        float* y2 = y + 2 * ldy; c20.Store(y2); c21.Store(y2 + 8); c22.Store(y2 + 16); c23.Store(y2 + 24);
+        float* y3 = y + 3 * ldy; c30.Store(y3); c31.Store(y3 + 8); c32.Store(y3 + 16); c33.Store(y3 + 24);
+        Finish(y, ldy, Panel / Lanes, ep, o);
     }
 
     static void Kernel4x8(float* a, int lda, int k, float* w, int ldw, float* y, int ldy, in Epilogue ep, int o)
     {
-        var z = Vector256<float>.Zero;
-        Vector256<float> c0 = z, c1 = z, c2 = z, c3 = z;
+        Vector256<float> c0 = Vector256.Create(0f), c1 = Vector256.Create(0f), c2 = Vector256.Create(0f), c3 = Vector256.Create(0f);
         float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
         for (int i = 0; i < k; i++)
         {
@@ -85,16 +99,16 @@ internal static unsafe class Gemm
             c2 = Fma(Vector256.Create(a2[i]), wv, c2);
             c3 = Fma(Vector256.Create(a3[i]), wv, c3);
         }
-        Store1(y, ep, o, c0);
-        Store1(y + ldy, ep, o, c1);
-        Store1(y + 2 * ldy, ep, o, c2);
-        Store1(y + 3 * ldy, ep, o, c3);
+        c0.Store(y); c1.Store(y + ldy); c2.Store(y + 2 * ldy); c3.Store(y + 3 * ldy);
+        Finish(y, ldy, 1, ep, o);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Store(float* y, in Epilogue ep, int o, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3)
+    /// <summary>Applies the epilogue in place to a 4-row block of <paramref name="vectors"/> 8-wide vectors per row.</summary>
+    static void Finish(float* y, int ldy, int vectors, in Epilogue ep, int o)
     {
-        Store1(y, ep, o, v0); Store1(y + 8, ep, o + 8, v1); Store1(y + 16, ep, o + 16, v2); Store1(y + 24, ep, o + 24, v3);
+        for (int r = 0; r < RowBlock; r++)
+            for (int v = 0; v < vectors; v++)
+                Store1(y + (long)r * ldy + v * Lanes, ep, o + v * Lanes, Vector256.Load(y + (long)r * ldy + v * Lanes));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

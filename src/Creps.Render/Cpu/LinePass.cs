@@ -99,6 +99,6 @@ internal static unsafe class LinePass
             for (int i = 0; i < inPad; i++) dst[i] = src[i] * sty[i];
         }
         var ep = new Epilogue(style.Demod == null ? null : Pinned.Ptr(style.Demod), Pinned.Ptr(layer.Bias), layer.Lrelu, layer.Clamp);
-        Gemm.Run(scaled, inPad, layer.In, Pinned.Ptr(layer.WeightT), layer.OutPad, layer.OutPad, y, layer.OutPad, rows, ep);
+        Gemm.Run(scaled, inPad, layer.In, Pinned.Ptr(layer.WeightT), layer.OutPad, y, layer.OutPad, rows, ep);
     }
 }

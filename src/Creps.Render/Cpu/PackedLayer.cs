@@ -3,8 +3,9 @@ using Creps.Render.Model;
 namespace Creps.Render.Cpu;
 
 /// <summary>
-/// A layer's weights laid out for <see cref="Gemm"/>: transposed to [In][OutPad] with the constant gain folded in,
-/// bias padded to OutPad. Per-latent styles are NOT folded in for line layers (1024² matrices per latent would cost
+/// A layer's weights laid out for <see cref="Gemm"/>: transposed and cut into column panels (32 wide, then 8-wide
+/// strips), each panel contiguous [In][width] so the kernel streams it sequentially; the panel of output column o0
+/// starts at o0·In. The constant gain is folded in, bias padded to OutPad. Per-latent styles are NOT folded in for line layers (1024² matrices per latent would cost
 /// more in page faults than the GEMM): the line pass scales inputs by the style and outputs by the demodulation.
 /// </summary>
 internal sealed class PackedLayer
@@ -23,8 +24,11 @@ internal sealed class PackedLayer
         In = inF; Out = outF; Lrelu = lrelu; Clamp = clamp;
         WeightT = Pinned.Alloc((long)inF * OutPad);
         for (int o = 0; o < outF; o++)
+        {
+            int width = Gemm.PanelWidth(o, OutPad), o0 = Gemm.PanelStart(o, OutPad);
             for (int i = 0; i < inF; i++)
-                WeightT[i * OutPad + o] = weightOI[o * inF + i] * weightGain;
+                WeightT[(long)o0 * inF + (long)i * width + (o - o0)] = weightOI[o * inF + i] * weightGain;
+        }
         Bias = Pinned.Alloc(OutPad);
         for (int o = 0; o < outF; o++) Bias[o] = bias[o] * biasGain;
     }

@@ -118,6 +118,6 @@ internal static unsafe class PixelPass
     static void Dense(PackedLayer l, float* x, float* y)
     {
         var ep = new Epilogue(null, Pinned.Ptr(l.Bias), l.Lrelu, l.Clamp);
-        Gemm.Run(x, l.InPad, l.In, Pinned.Ptr(l.WeightT), l.OutPad, l.OutPad, y, l.OutPad, BlockPixels, ep);
+        Gemm.Run(x, l.InPad, l.In, Pinned.Ptr(l.WeightT), l.OutPad, y, l.OutPad, BlockPixels, ep);
     }
 }
