@@ -29,6 +29,17 @@ public static class RenderArgs
             if (!double.IsFinite(t) || Math.Abs(t) > 1e9) throw new ArgumentException($"{what}: coordinate {t} is not a finite number within ±1e9");
     }
 
+    /// <summary>A tile of precomputed lines (rows [r0, r0+nr) × columns [c0, c0+nc)) going to (dy, dx) of a planar [3][dstH][dstW] buffer.</summary>
+    public static void CheckTile(Cpu.Axis rowsAxis, int rowCount, int r0, int nr, Cpu.Axis colsAxis, int colCount, int c0, int nc,
+        float[] dst, int dstW, int dstH, int dy, int dx)
+    {
+        if (rowsAxis != Cpu.Axis.Rows || colsAxis != Cpu.Axis.Cols) throw new ArgumentException("pass row lines then column lines");
+        if (r0 < 0 || nr < 0 || r0 + nr > rowCount || c0 < 0 || nc < 0 || c0 + nc > colCount)
+            throw new ArgumentOutOfRangeException(nameof(nr), "tile lies outside the computed lines");
+        if (dy < 0 || dx < 0 || dy + nr > dstH || dx + nc > dstW || dst.LongLength < 3L * dstW * dstH)
+            throw new ArgumentOutOfRangeException(nameof(dst), "tile lies outside the destination");
+    }
+
     public static void CheckSize(long h, long w)
     {
         if (h < 1 || w < 1) throw new ArgumentException($"size {w}x{h}: both sides must be ≥ 1");

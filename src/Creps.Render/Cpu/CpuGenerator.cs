@@ -41,11 +41,7 @@ public sealed class CpuGenerator : IGenerator
     public void RenderTile(Latent latent, AxisLines rows, int r0, int nr, AxisLines cols, int c0, int nc,
         float[] dst, int dstW, int dstH, int dy, int dx)
     {
-        if (rows.Axis != Axis.Rows || cols.Axis != Axis.Cols) throw new ArgumentException("pass row lines then column lines");
-        if (r0 < 0 || nr < 0 || r0 + nr > rows.Count || c0 < 0 || nc < 0 || c0 + nc > cols.Count)
-            throw new ArgumentOutOfRangeException(nameof(nr), "tile lies outside the computed lines");
-        if (dy < 0 || dx < 0 || dy + nr > dstH || dx + nc > dstW || dst.LongLength < 3L * dstW * dstH)
-            throw new ArgumentOutOfRangeException(nameof(dst), "tile lies outside the destination");
+        RenderArgs.CheckTile(rows.Axis, rows.Count, r0, nr, cols.Axis, cols.Count, c0, nc, dst, dstW, dstH, dy, dx);
         if (nr == 0 || nc == 0) return;
         PixelPass.Render(_packed, _styles.Get(latent), rows, r0, nr, cols, c0, nc, dst, dstW, dstH, dy, dx, Threads);
     }
