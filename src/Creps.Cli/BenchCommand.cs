@@ -8,7 +8,7 @@ public static class BenchCommand
 {
     public const string Usage =
         "bench [--quick] [--layout official256,small,wide,tiny | --model PATH] [--backends cpu,onnx,…] [--sizes 256,512,1024] [--batches 1,4]\n" +
-        "      [--runs N] [--warmup N] [--threads N] [--case-budget S] [--official FILE.json] [--out BENCHMARKS.md]\n" +
+        "      [--runs N] [--warmup N] [--threads N] [--case-budget S] [--official A.json,B.json] [--out BENCHMARKS.md]\n" +
         "  Times the official R=256 layout and the small layout (random weights; or --model) on every backend: median ms, MP/s, GFLOP/s, % of the\n" +
         "  FMA peak measured by the same run, peak RSS, per-stage split; fast (GPU) backends also run 4096² tiled. --official adds the rows\n" +
         "  of tools/bench_official.py. --out replaces the generated section of that markdown file and writes the chart beside it (.png).\n" +
@@ -41,12 +41,13 @@ public static class BenchCommand
         if (o.Backends != null)
             foreach (var b in o.Backends)
                 if (!Render.Backends.Names.Contains(b)) throw new UsageException($"--backends: unknown backend '{b}' (known: {string.Join(", ", Render.Backends.Names)})");
-        string? official = a.Get("official");
-        if (official != null && !File.Exists(official)) throw new FileNotFoundException($"--official '{official}' does not exist", official);
+        var official = a.Get("official")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        foreach (var f in official)
+            if (!File.Exists(f)) throw new FileNotFoundException($"--official '{f}' does not exist", f);
 
         var result = BenchRunner.Run(o, msg => stderr.WriteLine(msg));
         var rows = result.Rows;
-        if (official != null) rows.AddRange(BenchReport.ReadOfficial(official, result.PeakGflops));
+        foreach (var f in official) rows.AddRange(BenchReport.ReadOfficial(f, result.PeakGflops));
         string? outPath = a.Get("out");
         string chart = outPath == null ? "BENCHMARKS.png" : Path.ChangeExtension(Path.GetFileName(outPath), ".png");
         string md = BenchReport.Markdown(result, rows, "creps bench " + string.Join(' ', argv), chart);

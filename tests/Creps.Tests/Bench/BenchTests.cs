@@ -33,10 +33,13 @@ public class BenchTests
         {
             string md = Path.Combine(dir, "BENCHMARKS.md");
             File.WriteAllText(md, "# Benchmarks\n\nHand-written notes stay.\n");
+            // The shape tools/bench_official.py writes.
+            string official = Path.Combine(dir, "official.json");
+            File.WriteAllText(official, """{"device": "PyTorch 1.13 CPU (2 threads, x86_64)", "rows": [{"layout": "tiny", "size": 64, "batch": 1, "runs": 2, "median_ms": 500.0, "peak_rss_bytes": 300000000}]}""");
             for (int i = 0; i < 2; i++)
             {
                 var o = new StringWriter(); var e = new StringWriter();
-                int code = Cli.Cli.Run(["bench", "--quick", "--runs", "1", "--warmup", "0", "--out", md], o, e);
+                int code = Cli.Cli.Run(["bench", "--quick", "--runs", "1", "--warmup", "0", "--official", official, "--out", md], o, e);
                 Assert.That(code, Is.EqualTo(0), e.ToString());
             }
             string text = File.ReadAllText(md);
@@ -45,6 +48,8 @@ public class BenchTests
             Assert.That(text, Does.Contain("| cpu | tiny | 32² | 1 |").And.Contain("| cpu | tiny | 64² | 1 |"));
             Assert.That(text, Does.Contain("| onnx (CPU) | tiny | 64² | 1 |"));
             Assert.That(text, Does.Contain("k = ").And.Contain("vs onnx (CPU)"));
+            Assert.That(text, Does.Contain("| official PyTorch | tiny | 64² | 1 | 500.0 | 0.008 |"), "official row: 64²/0.5 s = 0.008 MP/s");
+            Assert.That(text, Does.Contain("- vs official PyTorch: tiny 64²×1: "));
             var png = PngDecoder.Decode(Path.Combine(dir, "BENCHMARKS.png"));
             Assert.That((png.Width, png.Height), Is.EqualTo((800, 500)));
         }
