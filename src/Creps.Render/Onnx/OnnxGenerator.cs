@@ -26,6 +26,7 @@ public sealed class OnnxGenerator : IGenerator
     public const int LineChunk = 1024, TileSide = 256;
 
     readonly OrtSessions _sessions;
+    readonly RunOptions _run = new();
     public CrepsModel Model { get; }
     public string Name => "onnx";
     public string Provider => _sessions.Provider;
@@ -50,7 +51,10 @@ public sealed class OnnxGenerator : IGenerator
         RenderArgs.CheckCoords(coords, axis == Axis.Rows ? "rows" : "columns");
         var c = Model.Config;
         int r = c.Rank, ch = c.InputChannels, half = ch / 2, stride = r * c.BilineChannels, stages = c.StageCount;
-        var data = new float[(long)stages * coords.Length * stride];
+        long total = (long)stages * coords.Length * stride;
+        if (total > Array.MaxLength)
+            throw new ArgumentException($"{coords.Length} coordinates need {total} line values, more than one array holds; render in regions (creps bake)");
+        var data = new float[total];
         var freqs = Model.Input.Freqs;
         using var ws = WsValue(latent);
         using var slot = OrtValue.CreateTensorValueFromMemory(new long[] { (long)axis }, []);
@@ -65,7 +69,7 @@ public sealed class OnnxGenerator : IGenerator
                     for (int q = 0; q < half; q++) (row[q], row[q + half]) = FourierPhase.SinCos(freqs[q * r + k], coords[first + l]);
                 }
             using var feat = OrtValue.CreateTensorValueFromMemory(features, [n, r, ch]);
-            using var outs = _sessions.Lines.Run(new RunOptions(), [OnnxModels.WsInput, OnnxModels.FeaturesInput, OnnxModels.SlotInput],
+            using var outs = _sessions.Lines.Run(_run, [OnnxModels.WsInput, OnnxModels.FeaturesInput, OnnxModels.SlotInput],
                 [ws, feat, slot], [OnnxModels.LinesOutput]);
             var lines = outs[0].GetTensorDataAsSpan<float>();
             for (int s = 0; s < stages; s++)
@@ -88,7 +92,7 @@ public sealed class OnnxGenerator : IGenerator
             {
                 int w = Math.Min(TileSide, nc - tx);
                 using var colTile = Slice(cols, c0 + tx, w);
-                using var outs = _sessions.Pixels.Run(new RunOptions(), [OnnxModels.WsInput, OnnxModels.RowLinesInput, OnnxModels.ColLinesInput],
+                using var outs = _sessions.Pixels.Run(_run, [OnnxModels.WsInput, OnnxModels.RowLinesInput, OnnxModels.ColLinesInput],
                     [ws, rowTile, colTile], [OnnxModels.ImgOutput]);
                 var img = outs[0].GetTensorDataAsSpan<float>();
                 long plane = (long)dstW * dstH;
@@ -128,6 +132,6 @@ public sealed class OnnxGenerator : IGenerator
         return OrtValue.CreateTensorValueFromMemory(data, [stages, n, c.Rank, c.BilineChannels]);
     }
 
-    /// <summary>Sessions are cached per model and shared; nothing to release per generator.</summary>
-    public void Dispose() { }
+    /// <summary>Sessions are cached per model and shared; only the run options are this generator's.</summary>
+    public void Dispose() => _run.Dispose();
 }
