@@ -6,11 +6,8 @@ using Creps.Render.Model;
 
 namespace Creps.Render.Bench;
 
-/// <summary>A model to time (a named synthetic layout or a model file) and its square sizes.</summary>
-public sealed record BenchLayout(string Name, CrepsModel Model, int[] Sizes)
-{
-    public CrepsConfig Config => Model.Config;
-}
+/// <summary>A model to time (a named synthetic layout or a model file, made when its turn comes) and its square sizes.</summary>
+public sealed record BenchLayout(string Name, CrepsConfig Config, Func<CrepsModel> Load, int[] Sizes);
 
 /// <summary>What to run.</summary>
 public sealed record BenchOptions
@@ -55,10 +52,15 @@ public static class BenchRunner
 
     public static IReadOnlyList<BenchLayout> Layouts(BenchOptions o)
     {
-        if (o.ModelPath != null) return [new(Path.GetFileName(o.ModelPath), CrepsModel.Load(o.ModelPath), o.Sizes ?? [256, 512, 1024])];
+        if (o.ModelPath != null)
+        {
+            var m = CrepsModel.Load(o.ModelPath);
+            return [new(Path.GetFileName(o.ModelPath), m.Config, () => m, o.Sizes ?? [256, 512, 1024])];
+        }
         var names = o.Layouts ?? (o.Quick ? ["tiny"] : ["official256", "small"]);
         int[] sizes = o.Sizes ?? (o.Quick ? [32, 64] : [256, 512, 1024]);
-        return names.Select(n => new BenchLayout(n, SyntheticModel.Random(SyntheticModel.Layout(n)), sizes)).ToList();
+        // Models are made lazily so that one layout's model (and the ONNX Runtime sessions cached on it) is gone before the next's peak RSS is read.
+        return names.Select(n => new BenchLayout(n, SyntheticModel.Layout(n), () => SyntheticModel.Random(SyntheticModel.Layout(n)), sizes)).ToList();
     }
 
     /// <summary>Measures the machine's FMA peak, then every (backend, layout, size, batch).</summary>
@@ -73,7 +75,7 @@ public static class BenchRunner
         uint seed = 0;
         foreach (var layout in Layouts(o))
         {
-            var model = layout.Model;
+            var model = layout.Load();
             foreach (string name in o.Backends ?? Render.Backends.Names)
             {
                 BenchTarget target;
