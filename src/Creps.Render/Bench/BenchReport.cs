@@ -74,7 +74,10 @@ public static class BenchReport
         sb.AppendLine();
         sb.AppendLine($"![megapixels per second against image side, log–log]({chartFile})");
         sb.AppendLine();
-        sb.AppendLine("Chart: x = image side (log₂), y = megapixels/s (log), batch 1; one line per backend and layout. Colours: " +
+        var batch1 = rows.Where(r => r.Batch == 1).ToList();
+        string range = batch1.Count == 0 ? "" : $" Grid: a vertical line at each power-of-two side ({string.Join(", ", batch1.Select(r => r.Size).Distinct().Order())}), " +
+            $"a horizontal line at each decade of MP/s from {Math.Pow(10, DecadeRange(batch1).Lo).ToString("G", Inv)} (bottom) to {Math.Pow(10, DecadeRange(batch1).Hi).ToString("G", Inv)} (top).";
+        sb.AppendLine("Chart: x = image side (log₂), y = megapixels/s (log), batch 1; one line per backend and layout." + range + " Colours: " +
                       string.Join(", ", Series(rows).Select((s, i) => $"{ColorName(i)} = {s.Key.Backend} / {s.Key.Layout}")) + ".");
         sb.AppendLine(End);
         return sb.ToString();
@@ -114,6 +117,13 @@ public static class BenchReport
     ];
     static string ColorName(int i) => Palette[i % Palette.Length].Name;
 
+    /// <summary>log10 of the chart's MP/s range: whole decades around the batch-1 points.</summary>
+    static (double Lo, double Hi) DecadeRange(IReadOnlyList<BenchRow> batch1)
+    {
+        double lo = Math.Floor(Math.Log10(batch1.Min(r => r.MegapixelsPerS))), hi = Math.Ceiling(Math.Log10(batch1.Max(r => r.MegapixelsPerS)));
+        return (lo, hi > lo ? hi : lo + 1);
+    }
+
     /// <summary>A log–log line chart of MP/s against image side (batch 1), with a light grid at each power of two and decade.</summary>
     public static void WriteChart(string path, IReadOnlyList<BenchRow> rows)
     {
@@ -128,8 +138,7 @@ public static class BenchReport
         var pts = rows.Where(r => r.Batch == 1).ToList();
         if (pts.Count == 0) { AtomicFile.Write(path, s => PngWriter.Write(s, img, W, H)); return; }
         double x0 = Math.Log2(pts.Min(r => r.Size)) - 0.25, x1 = Math.Log2(pts.Max(r => r.Size)) + 0.25;
-        double y0 = Math.Floor(Math.Log10(pts.Min(r => r.MegapixelsPerS))), y1 = Math.Ceiling(Math.Log10(pts.Max(r => r.MegapixelsPerS)));
-        if (y1 <= y0) y1 = y0 + 1;
+        var (y0, y1) = DecadeRange(pts);
         int Px(double lx) => M + (int)Math.Round((lx - x0) / (x1 - x0) * (W - 2 * M));
         int Py(double ly) => H - M - (int)Math.Round((ly - y0) / (y1 - y0) * (H - 2 * M));
         for (double lx = Math.Ceiling(x0); lx <= x1; lx++) for (int y = M; y <= H - M; y++) Set(Px(lx), y, (225, 225, 225));
