@@ -9,6 +9,7 @@ mode="${1:-test}"
 # One line per concern, so a new dependency has an obvious home.
 APT_PACKAGES=(
   python3-numpy python3-pil           # test oracles: NumPy's RNG literals, Pillow as an independent PNG decoder
+  python3-torch                       # train/ (our PyTorch trainer): CI's smoke training run
   python3-onnx                        # onnx.checker validates `creps export-onnx` models (OnnxTests)
 )
 

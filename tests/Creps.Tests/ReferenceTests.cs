@@ -70,7 +70,10 @@ public class ReferenceTests
         for (int i = 0; i < c.NumWs; i++)
             Latent.FromSeed(m, (uint)(100 + i)).W(0).CopyTo(ws.AsSpan(i * c.WDim));
         int n = layout == "wide" ? 8 : 16;
-        Check(m, new Latent(ws, c.NumWs, c.WDim), Grid.Centers(0, 1, n), Grid.Centers(0, 1, n + 1), $"{layout} ws mix");
+        var file = Path.Combine(Path.GetTempPath(), $"creps-ws-{Guid.NewGuid():N}.f32");
+        File.WriteAllBytes(file, System.Runtime.InteropServices.MemoryMarshal.AsBytes(ws.AsSpan()).ToArray());
+        try { Check(m, Latent.FromWsFile(m, file), Grid.Centers(0, 1, n), Grid.Centers(0, 1, n + 1), $"{layout} ws file mix"); }
+        finally { File.Delete(file); }
     }
 
     [Test]

@@ -48,6 +48,7 @@ public sealed class CpuGenerator : IGenerator
 
     public float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols)
     {
+        RenderArgs.CheckSize(rows.Length, cols.Length);
         var rl = ComputeLines(latent, rows, Axis.Rows);
         var cl = ComputeLines(latent, cols, Axis.Cols);
         var img = new float[3L * rows.Length * cols.Length];

@@ -1,0 +1,237 @@
+"""CREPS GAN trainer (CPU friendly).
+
+    /usr/bin/python3 -m train --data DIR|IMAGE --res 64 --minutes 120 --out model.safetensors \
+        [--resume CKPT] [--tileable]
+
+Non-saturating logistic loss, lazy R1 on reals, EMA generator, Adam(betas=(0, 0.99)).
+Checkpoints (.pt) and PNG sample grids go to the run directory (default train/runs/<out name>/).
+"""
+import argparse
+import copy
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from .data import CropSampler, list_images, load_image, synthetic_image
+from .model import Discriminator, Generator
+from .st import export_generator
+
+
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(prog="python -m train", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", action="append", default=[], help="image file, folder or glob (repeatable)")
+    ap.add_argument("--include", default="", help="comma list: keep files whose name contains one")
+    ap.add_argument("--exclude", default="", help="comma list: drop files whose name contains one")
+    ap.add_argument("--synthetic", action="store_true", help="train on a generated test texture")
+    ap.add_argument("--res", type=int, default=64)
+    ap.add_argument("--minutes", type=float, default=60.0, help="wall-clock training budget for this run")
+    ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0 = no limit)")
+    ap.add_argument("--out", required=True, help="exported EMA generator (.safetensors)")
+    ap.add_argument("--run-dir", default=None)
+    ap.add_argument("--resume", default=None, help="checkpoint .pt to continue from")
+    ap.add_argument("--tileable", action="store_true", help="integer frequencies, pixel-centre coordinates")
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--glr", type=float, default=0.002)
+    ap.add_argument("--dlr", type=float, default=0.002)
+    ap.add_argument("--gamma", type=float, default=0.5, help="R1 weight")
+    ap.add_argument("--r1-every", type=int, default=16)
+    ap.add_argument("--ema-kimg", type=float, default=None, help="default batch*10/32")
+    ap.add_argument("--ema-rampup", type=float, default=0.05)
+    ap.add_argument("--z-dim", type=int, default=128)
+    ap.add_argument("--w-dim", type=int, default=128)
+    ap.add_argument("--channel-base", type=int, default=4096)
+    ap.add_argument("--channel-max", type=int, default=128)
+    ap.add_argument("--biline", type=int, default=16)
+    ap.add_argument("--rank", type=int, default=8)
+    ap.add_argument("--map-layers", type=int, default=4)
+    ap.add_argument("--d-channel-base", type=int, default=2048)
+    ap.add_argument("--d-channel-max", type=int, default=128)
+    ap.add_argument("--crop-min", type=float, default=0.25, help="crop side / image side, minimum")
+    ap.add_argument("--crop-max", type=float, default=0.5)
+    ap.add_argument("--max-side", type=int, default=512, help="images are first resized to this size")
+    ap.add_argument("--no-wrap", action="store_true", help="do not wrap crops around image borders")
+    ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--log-seconds", type=float, default=30.0)
+    ap.add_argument("--ckpt-minutes", type=float, default=10.0)
+    ap.add_argument("--early-kimg", type=float, default=2.0, help="also keep a copy of the checkpoint here")
+    ap.add_argument("--grid", type=int, default=4, help="sample grid is grid x grid")
+    return ap.parse_args(argv)
+
+
+def make_models(a):
+    G = Generator(z_dim=a.z_dim, w_dim=a.w_dim, img_resolution=a.res, channel_base=a.channel_base,
+                  channel_max=a.channel_max, biline_channels=a.biline, rank=a.rank,
+                  mapping_layers=a.map_layers, tileable=a.tileable)
+    D = Discriminator(a.res, a.d_channel_base, a.d_channel_max)
+    return G, D
+
+
+def save_grid(G, path, n, res, seed=123):
+    z = torch.from_numpy(np.random.RandomState(seed).randn(n * n, G.z_dim)).float()
+    with torch.no_grad():
+        imgs = torch.cat([G(z[i:i + 8]) for i in range(0, n * n, 8)])
+    imgs = (imgs * 127.5 + 128).clamp(0, 255).to(torch.uint8)
+    grid = imgs.reshape(n, n, 3, res, res).permute(0, 3, 1, 4, 2).reshape(n * res, n * res, 3)
+    Image.fromarray(grid.numpy()).save(path)
+
+
+def load_data(a):
+    if a.synthetic:
+        return [synthetic_image(max(96, a.res * 2), a.seed)], ["<synthetic>"]
+    inc = [s for s in a.include.split(",") if s]
+    exc = [s for s in a.exclude.split(",") if s]
+    files = list_images(a.data, inc, exc)
+    if not files:
+        sys.exit(f"no images found in {a.data}")
+    imgs = [load_image(f, a.max_side) for f in files]
+    return imgs, files
+
+
+def main(argv=None):
+    a = parse_args(argv)
+    if a.threads:
+        torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    run_dir = a.run_dir or os.path.join(os.path.dirname(__file__), "runs",
+                                        os.path.splitext(os.path.basename(a.out))[0])
+    os.makedirs(run_dir, exist_ok=True)
+
+    state = None
+    if a.resume:
+        state = torch.load(a.resume, map_location="cpu")
+        saved = state["args"]
+        for k in ["z_dim", "w_dim", "res", "channel_base", "channel_max", "biline", "rank", "map_layers",
+                  "d_channel_base", "d_channel_max", "tileable", "batch"]:
+            setattr(a, k, saved[k])
+    G, D = make_models(a)
+    G_ema = copy.deepcopy(G).eval()
+    for p in G_ema.parameters():
+        p.requires_grad_(False)
+    mb = a.r1_every / (a.r1_every + 1)
+    opt_G = torch.optim.Adam(G.parameters(), lr=a.glr, betas=(0, 0.99), eps=1e-8)
+    opt_D = torch.optim.Adam(D.parameters(), lr=a.dlr * mb, betas=(0, 0.99 ** mb), eps=1e-8)
+    step, nimg, elapsed0 = 0, 0, 0.0
+    if state is not None:
+        G.load_state_dict(state["G"])
+        D.load_state_dict(state["D"])
+        G_ema.load_state_dict(state["G_ema"])
+        opt_G.load_state_dict(state["opt_G"])
+        opt_D.load_state_dict(state["opt_D"])
+        step, nimg, elapsed0 = state["step"], state["nimg"], state.get("elapsed", 0.0)
+        print(f"resumed {a.resume}: step {step}, {nimg / 1000:.1f} kimg")
+
+    imgs, files = load_data(a)
+    sampler = CropSampler(imgs, a.res, a.crop_min, a.crop_max, wrap=not a.no_wrap, seed=a.seed + step)
+    nG = sum(p.numel() for p in G.parameters())
+    nD = sum(p.numel() for p in D.parameters())
+    print(f"data: {len(files)} images; G {nG / 1e6:.2f} M params, D {nD / 1e6:.2f} M params; "
+          f"config {json.dumps(G.config)}; threads {torch.get_num_threads()}; run dir {run_dir}", flush=True)
+    with open(os.path.join(run_dir, "files.txt"), "w") as f:
+        f.write("\n".join(files) + "\n")
+
+    ema_kimg = a.ema_kimg if a.ema_kimg is not None else a.batch * 10 / 32
+    B = a.batch
+    t_start = time.time()
+    budget = a.minutes * 60
+    last_log = last_ckpt = time.time()
+    hist = {"D": [], "G": [], "r1": []}
+    early_saved = nimg >= a.early_kimg * 1000
+    log_steps0 = step
+
+    def checkpoint(tag=None):
+        st = {"G": G.state_dict(), "D": D.state_dict(), "G_ema": G_ema.state_dict(),
+              "opt_G": opt_G.state_dict(), "opt_D": opt_D.state_dict(), "step": step, "nimg": nimg,
+              "elapsed": elapsed0 + time.time() - t_start, "args": vars(a), "config": G.config}
+        p = os.path.join(run_dir, "ckpt.pt")
+        torch.save(st, p + ".tmp")
+        os.replace(p + ".tmp", p)
+        if tag:
+            torch.save(st, os.path.join(run_dir, f"ckpt-{tag}.pt"))
+        save_grid(G_ema, os.path.join(run_dir, f"grid-{nimg // 1000:05d}kimg.png"), a.grid, a.res)
+        export_generator(G_ema, os.path.join(run_dir, "latest.safetensors"))
+        print(f"checkpoint {p} at {nimg / 1000:.2f} kimg" + (f" (+ckpt-{tag}.pt)" if tag else ""), flush=True)
+
+    while True:
+        if time.time() - t_start >= budget or (a.max_steps and step >= a.max_steps):
+            break
+        real = sampler.batch(B)
+        z = torch.randn(B, G.z_dim)
+        fake = G(z, update_w_avg=True)
+
+        # --- D step (logistic loss, lazy R1 on reals)
+        for p in D.parameters():
+            p.requires_grad_(True)
+        do_r1 = a.gamma > 0 and step % a.r1_every == 0
+        real_in = real.detach().requires_grad_(do_r1)
+        d_real = D(real_in)
+        d_fake = D(fake.detach())
+        loss_D = F.softplus(d_fake).mean() + F.softplus(-d_real).mean()
+        r1 = torch.zeros([])
+        if do_r1:
+            (g,) = torch.autograd.grad(d_real.sum(), real_in, create_graph=True)
+            r1 = g.square().sum(dim=[1, 2, 3]).mean()
+            loss_D = loss_D + r1 * (a.gamma / 2) * a.r1_every
+        opt_D.zero_grad(set_to_none=True)
+        loss_D.backward()
+        opt_D.step()
+
+        # --- G step (non-saturating loss) on the same fakes
+        for p in D.parameters():
+            p.requires_grad_(False)
+        loss_G = F.softplus(-D(fake)).mean()
+        opt_G.zero_grad(set_to_none=True)
+        loss_G.backward()
+        opt_G.step()
+
+        # --- EMA
+        nimg += B
+        step += 1
+        ema_nimg = min(ema_kimg * 1000, nimg * a.ema_rampup) if a.ema_rampup else ema_kimg * 1000
+        beta = 0.5 ** (B / max(ema_nimg, 1e-8))
+        with torch.no_grad():
+            for pe, p in zip(G_ema.parameters(), G.parameters()):
+                pe.copy_(p.lerp(pe, beta))
+            for be, b in zip(G_ema.buffers(), G.buffers()):
+                be.copy_(b)
+
+        hist["D"].append(loss_D.item() - (r1.item() * a.gamma / 2 * a.r1_every if do_r1 else 0))
+        hist["G"].append(loss_G.item())
+        if do_r1:
+            hist["r1"].append(r1.item())
+        if not all(math.isfinite(v) for v in (hist["D"][-1], hist["G"][-1])):
+            checkpoint("nan")
+            sys.exit("non-finite loss")
+
+        now = time.time()
+        if now - last_log >= a.log_seconds:
+            sps = (step - log_steps0) / (now - last_log)
+            left = max(0.0, budget - (now - t_start))
+            print(f"step {step:6d} kimg {nimg / 1000:7.2f} lossD {np.mean(hist['D']):.3f} "
+                  f"lossG {np.mean(hist['G']):.3f} r1 {np.mean(hist['r1']) if hist['r1'] else 0:.4f} "
+                  f"{sps:.2f} steps/s ({sps * B:.1f} img/s) ETA {left / 60:.1f} min "
+                  f"(~{(nimg + sps * B * left) / 1000:.1f} kimg at end)", flush=True)
+            hist = {"D": [], "G": [], "r1": []}
+            last_log, log_steps0 = now, step
+        if not early_saved and nimg >= a.early_kimg * 1000:
+            checkpoint("early")
+            early_saved = True
+            last_ckpt = time.time()
+        elif now - last_ckpt >= a.ckpt_minutes * 60:
+            checkpoint()
+            last_ckpt = time.time()
+
+    checkpoint()
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    export_generator(G_ema, a.out)
+    print(f"done: {step} steps, {nimg / 1000:.2f} kimg, {(elapsed0 + time.time() - t_start) / 60:.1f} min "
+          f"in total; exported EMA generator to {a.out}", flush=True)
+    return 0
