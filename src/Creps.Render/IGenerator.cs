@@ -15,6 +15,31 @@ public interface IGenerator : IDisposable
     float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols);
 }
 
+/// <summary>
+/// A backend whose two halves can be driven apart: the line pass once per axis (<typeparamref name="TLines"/>), then
+/// any tiles of those lines — tiles that share rows or columns never recompute them.
+/// </summary>
+public interface ITiledGenerator<TLines> : IGenerator
+{
+    TLines ComputeLines(Latent latent, ReadOnlySpan<double> coords, Cpu.Axis axis);
+    void RenderTile(Latent latent, TLines rows, int r0, int nr, TLines cols, int c0, int nc, float[] dst, int dstW, int dstH, int dy, int dx);
+}
+
+/// <summary>Whole renders for tiled backends.</summary>
+public static class Tiled
+{
+    /// <summary>Both axes' lines, then the whole region as one tile into a new planar [3][H][W] buffer.</summary>
+    public static float[] Render<TLines>(ITiledGenerator<TLines> g, Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols)
+    {
+        RenderArgs.CheckSize(rows.Length, cols.Length);
+        var rl = g.ComputeLines(latent, rows, Cpu.Axis.Rows);
+        var cl = g.ComputeLines(latent, cols, Cpu.Axis.Cols);
+        var img = new float[3L * rows.Length * cols.Length];
+        g.RenderTile(latent, rl, 0, rows.Length, cl, 0, cols.Length, img, cols.Length, rows.Length, 0, 0);
+        return img;
+    }
+}
+
 /// <summary>Checks shared by every backend.</summary>
 public static class RenderArgs
 {

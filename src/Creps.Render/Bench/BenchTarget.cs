@@ -42,46 +42,32 @@ public abstract class BenchTarget : IDisposable
 
     static BenchTarget For(IGenerator g) => g switch
     {
-        CpuGenerator cpu => new CpuTarget(cpu),
-        OnnxGenerator onnx => new OnnxTarget(onnx),
+        // cpu: styles are a stage of their own; nothing to read back.
+        CpuGenerator cpu => new TiledTarget<AxisLines>(cpu, cpu.Name, false, cpu.Prepare, readbackMs: 0),
+        // onnx: styles are computed inside the graphs (part of lines and pixels); the copy out of ORT is part of pixels.
+        OnnxGenerator onnx => new TiledTarget<OnnxLines>(onnx, onnx.Provider == "CUDA" ? "onnx (CUDA)" : "onnx (CPU)", onnx.Provider == "CUDA", null, double.NaN),
         _ => new WholeTarget(g),
     };
 
-    sealed class CpuTarget(CpuGenerator g) : BenchTarget
+    /// <summary>A backend with separate line and pixel passes: lines once per axis, pixels in tiles of <see cref="Tile"/>².</summary>
+    sealed class TiledTarget<TLines>(ITiledGenerator<TLines> g, string name, bool fast, Action<Latent>? prepare, double readbackMs) : BenchTarget
     {
-        public override string Name => g.Name;
+        public override string Name => name;
         public override string Device => g.DeviceDescription;
-        public override bool Fast => false;
+        public override bool Fast => fast;
         public override StageTimes Render(Latent latent, double[] rows, double[] cols, float[] dst)
         {
             var sw = Stopwatch.StartNew();
-            g.Prepare(latent);
-            double latentMs = Ms(sw);
+            double latentMs = double.NaN;
+            if (prepare != null) { prepare(latent); latentMs = Ms(sw); }
             var rl = g.ComputeLines(latent, rows, Axis.Rows);
             var cl = g.ComputeLines(latent, cols, Axis.Cols);
             double linesMs = Ms(sw);
             foreach (var (r0, nr, c0, nc) in Tiles(rows.Length, cols.Length))
                 g.RenderTile(latent, rl, r0, nr, cl, c0, nc, dst, cols.Length, rows.Length, r0, c0);
-            return new StageTimes(latentMs, linesMs, Ms(sw), 0);
+            return new StageTimes(latentMs, linesMs, Ms(sw), readbackMs);
         }
-    }
-
-    /// <summary>ONNX Runtime: styles are computed inside the graphs (per-latent time is part of lines and pixels); readback is part of pixels.</summary>
-    sealed class OnnxTarget(OnnxGenerator g) : BenchTarget
-    {
-        public override string Name => g.Provider == "CUDA" ? "onnx (CUDA)" : "onnx (CPU)";
-        public override string Device => g.DeviceDescription;
-        public override bool Fast => g.Provider == "CUDA";
-        public override StageTimes Render(Latent latent, double[] rows, double[] cols, float[] dst)
-        {
-            var sw = Stopwatch.StartNew();
-            var rl = g.ComputeLines(latent, rows, Axis.Rows);
-            var cl = g.ComputeLines(latent, cols, Axis.Cols);
-            double linesMs = Ms(sw);
-            foreach (var (r0, nr, c0, nc) in Tiles(rows.Length, cols.Length))
-                g.RenderTile(latent, rl, r0, nr, cl, c0, nc, dst, cols.Length, rows.Length, r0, c0);
-            return new StageTimes(double.NaN, linesMs, Ms(sw), double.NaN);
-        }
+        public override void Dispose() => g.Dispose();
     }
 
     sealed class WholeTarget(IGenerator g) : BenchTarget

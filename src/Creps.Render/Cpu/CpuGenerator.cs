@@ -7,7 +7,7 @@ namespace Creps.Render.Cpu;
 /// The production CPU backend. Per latent: styles and demodulation (cached). Per distinct row and column: the line
 /// pass, once. Per pixel: the fused MLP. Memory is O(tile + lines), never [C,H,W]. Thread-safe.
 /// </summary>
-public sealed class CpuGenerator : IGenerator
+public sealed class CpuGenerator : ITiledGenerator<AxisLines>
 {
     readonly CpuModel _packed;
     readonly StyleCache<LatentStyles> _styles;
@@ -46,15 +46,7 @@ public sealed class CpuGenerator : IGenerator
         PixelPass.Render(_packed, _styles.Get(latent), rows, r0, nr, cols, c0, nc, dst, dstW, dstH, dy, dx, Threads);
     }
 
-    public float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols)
-    {
-        RenderArgs.CheckSize(rows.Length, cols.Length);
-        var rl = ComputeLines(latent, rows, Axis.Rows);
-        var cl = ComputeLines(latent, cols, Axis.Cols);
-        var img = new float[3L * rows.Length * cols.Length];
-        RenderTile(latent, rl, 0, rows.Length, cl, 0, cols.Length, img, cols.Length, rows.Length, 0, 0);
-        return img;
-    }
+    public float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols) => Tiled.Render(this, latent, rows, cols);
 
     public void Dispose() { }
 }

@@ -20,7 +20,7 @@ public sealed class OnnxLines
 /// the CUDA execution provider when it loads, otherwise on the CPU provider. Lines are computed once per axis (phases
 /// reduced in double on the host, <see cref="FourierPhase"/>) and shared by every tile; pixels run tile by tile.
 /// </summary>
-public sealed class OnnxGenerator : IGenerator
+public sealed class OnnxGenerator : ITiledGenerator<OnnxLines>
 {
     /// <summary>Coordinates per line-pass run and pixels per tile side: bound ORT's intermediates (~[4B, tile²] floats).</summary>
     public const int LineChunk = 1024, TileSide = 256;
@@ -103,15 +103,7 @@ public sealed class OnnxGenerator : IGenerator
         }
     }
 
-    public float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols)
-    {
-        RenderArgs.CheckSize(rows.Length, cols.Length);
-        var rl = ComputeLines(latent, rows, Axis.Rows);
-        var cl = ComputeLines(latent, cols, Axis.Cols);
-        var img = new float[3L * rows.Length * cols.Length];
-        RenderTile(latent, rl, 0, rows.Length, cl, 0, cols.Length, img, cols.Length, rows.Length, 0, 0);
-        return img;
-    }
+    public float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols) => Tiled.Render(this, latent, rows, cols);
 
     OrtValue WsValue(Latent latent)
     {
