@@ -10,6 +10,7 @@ mode="${1:-test}"
 APT_PACKAGES=(
   python3-numpy python3-pil           # test oracles: NumPy's RNG literals, Pillow as an independent PNG decoder
   python3-torch                       # train/ (our PyTorch trainer): CI's smoke training run
+  python3-onnx                        # onnx.checker validates `creps export-onnx` models (OnnxTests)
 )
 # bake's tests read KTX2 with the npm package ktx-parse under Node.js (tests/js); Debian's nodejs only where node is absent.
 command -v node >/dev/null && command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)

@@ -10,6 +10,7 @@ public static class Backends
     static readonly List<(string Name, Func<CrepsModel, Action<string>?, IGenerator?> TryCreate)> Registry = new()
     {
         ("cpu", (m, _) => new CpuGenerator(m)),
+        ("onnx", (m, log) => new Onnx.OnnxGenerator(m, log)),   // ONNX Runtime: CUDA EP when it loads, else CPU; never auto's first pick
     };
 
     public static IReadOnlyList<string> Names => Registry.Select(r => r.Name).ToList();
