@@ -7,7 +7,7 @@ public enum Axis { Rows = 0, Cols = 1 }
 /// The line pass's output for one axis: for every entanglement stage and coordinate, the biline running sum
 /// (times √½) as [rank][BPad]. O(length), shared by every tile that touches these coordinates.
 /// </summary>
-public sealed class AxisLines : ILineSet
+public sealed class AxisLines
 {
     public Axis Axis { get; }
     public int Count { get; }

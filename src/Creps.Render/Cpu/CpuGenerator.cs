@@ -7,11 +7,7 @@ namespace Creps.Render.Cpu;
 /// The production CPU backend. Per latent: styles and demodulation (cached). Per distinct row and column: the line
 /// pass, once. Per pixel: the fused MLP. Memory is O(tile + lines), never [C,H,W]. Thread-safe.
 /// </summary>
-<<<<<<< HEAD
-public sealed class CpuGenerator : IGenerator, ITileRenderer
-=======
 public sealed class CpuGenerator : ITiledGenerator<AxisLines>
->>>>>>> main
 {
     readonly CpuModel _packed;
     readonly StyleCache<LatentStyles> _styles;
@@ -50,26 +46,7 @@ public sealed class CpuGenerator : ITiledGenerator<AxisLines>
         PixelPass.Render(_packed, _styles.Get(latent), rows, r0, nr, cols, c0, nc, dst, dstW, dstH, dy, dx, Threads);
     }
 
-<<<<<<< HEAD
-    public long LineBytesPerCoordinate => (long)Model.Config.StageCount * Model.Config.Rank * _packed.BPad * sizeof(float);
-
-    ILineSet ITileRenderer.ComputeLines(Latent latent, ReadOnlySpan<double> coords, Axis axis) => ComputeLines(latent, coords, axis);
-
-    void ITileRenderer.RenderTile(Latent latent, ILineSet rows, int r0, int nr, ILineSet cols, int c0, int nc, float[] dst, int dstW, int dstH, int dy, int dx) =>
-        RenderTile(latent, (AxisLines)rows, r0, nr, (AxisLines)cols, c0, nc, dst, dstW, dstH, dy, dx);
-
-    public float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols)
-    {
-        RenderArgs.CheckSize(rows.Length, cols.Length);
-        var rl = ComputeLines(latent, rows, Axis.Rows);
-        var cl = ComputeLines(latent, cols, Axis.Cols);
-        var img = new float[3L * rows.Length * cols.Length];
-        RenderTile(latent, rl, 0, rows.Length, cl, 0, cols.Length, img, cols.Length, rows.Length, 0, 0);
-        return img;
-    }
-=======
     public float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols) => Tiled.Render(this, latent, rows, cols);
->>>>>>> main
 
     public void Dispose() { }
 }

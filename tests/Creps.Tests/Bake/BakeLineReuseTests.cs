@@ -15,7 +15,7 @@ public class BakeLineReuseTests
     {
         var m = Fixtures.Model("public-tiny");
         using var cpu = new CpuGenerator(m);
-        var counting = new Counting(cpu);
+        var counting = new Counting(TileRenderers.For(cpu));
         var spec = new BakeSpec(50, 30, 0, 0, 1, 1, 2, true, BakeFormat.Png8);
         string dir = TempDir();
         using (var set = new AtomicFileSet(false))
