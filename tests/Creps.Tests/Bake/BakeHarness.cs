@@ -28,10 +28,13 @@ public static class BakeHarness
     /// <summary><c>bake --model tiny …</c> with the given extra arguments.</summary>
     public static Result RunBake(params string[] args) => RunCli(["bake", "--model", TinyModel, .. args]);
 
-    /// <summary>A fresh empty folder, deleted at the end of the test run.</summary>
+    /// <summary>This test run's scratch root (removed by <see cref="BakeScratch"/> when the run ends).</summary>
+    public static string ScratchRoot { get; } = Path.Combine(Path.GetTempPath(), $"creps-bake-tests-{Environment.ProcessId}");
+
+    /// <summary>A fresh empty folder under <see cref="ScratchRoot"/>.</summary>
     public static string TempDir()
     {
-        string d = Path.Combine(Path.GetTempPath(), "creps-bake-tests", Guid.NewGuid().ToString("N"));
+        string d = Path.Combine(ScratchRoot, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(d);
         return d;
     }
@@ -104,4 +107,16 @@ public static class BakeHarness
 
     /// <summary>Every file in a folder (temp files included), to assert that nothing partial was left.</summary>
     public static string[] Files(string dir) => Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToArray()!;
+}
+
+/// <summary>Removes the bake tests' scratch folder after the run.</summary>
+[SetUpFixture]
+public sealed class BakeScratch
+{
+    [OneTimeTearDown]
+    public void Remove()
+    {
+        try { if (Directory.Exists(BakeHarness.ScratchRoot)) Directory.Delete(BakeHarness.ScratchRoot, recursive: true); }
+        catch (IOException) { /* a folder still mounted or busy: leave it to the OS's temp cleanup */ }
+    }
 }
