@@ -10,10 +10,13 @@ mode="${1:-test}"
 APT_PACKAGES=(
   python3-numpy python3-pil           # test oracles: NumPy's RNG literals, Pillow as an independent PNG decoder
   python3-torch                       # train/ (our PyTorch trainer): CI's smoke training run
+  python3-onnx                        # onnx.checker validates `creps export-onnx` models (OnnxTests)
   glslang-tools spirv-tools           # Vulkan backend build: GLSL → SPIR-V compiler (glslangValidator) and spirv-val
   libvulkan1 mesa-vulkan-drivers      # Vulkan backend: loader and lavapipe (a CPU Vulkan device wherever there is no GPU)
   vulkan-validationlayers             # Vulkan tests: VK_LAYER_KHRONOS_validation (every Vulkan test fails on a message)
 )
+# bake's tests read KTX2 with the npm package ktx-parse under Node.js (tests/js); Debian's nodejs only where node is absent.
+command -v node >/dev/null && command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
 
 missing=()
 [ "$mode" = test ] || APT_PACKAGES=()
@@ -34,3 +37,7 @@ if ((${#missing[@]})); then
 fi
 command -v dotnet >/dev/null || { echo "setup: the .NET SDK (dotnet) is not on PATH; install .NET 10 SDK first" >&2; exit 1; }
 dotnet restore Creps.sln -v q >/dev/null
+# The exact npm versions of tests/js/package-lock.json, into the ignored tests/js/node_modules (once).
+if [ "$mode" = test ] && { [ ! -f tests/js/node_modules/.package-lock.json ] || [ tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]; }; then
+  (cd tests/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi

@@ -1,85 +1,75 @@
-using System.Diagnostics;
-using System.Globalization;
-using Creps.Render.Coordinates;
-using Creps.Render.Cpu;
-using Creps.Render.Diagnostics;
-using Creps.Render.Latents;
+using Creps.Render.Bench;
 using Creps.Render.Model;
 
 namespace Creps.Cli;
 
-/// <summary>
-/// <c>creps bench</c>: median time of full renders split into per-latent, line and per-pixel parts, with GFLOP/s
-/// from the analytic FLOP count and the fraction of the FMA peak measured in the same run.
-/// </summary>
+/// <summary><c>creps bench</c>: the same renders on every backend present, side by side; a markdown table (BENCHMARKS.md) and a PNG chart.</summary>
 public static class BenchCommand
 {
     public const string Usage =
-        "bench [--layout official256|wide|small|tiny | --model PATH] [--sizes 256,1024] [--runs N] [--threads N] [--out FILE.md]\n" +
-        "  Renders [0,1]² at each size (seed k for run k), prints a markdown table; --out also writes it to a file.";
+        "bench [--quick] [--layout official256,small,wide,tiny | --model PATH] [--backends cpu,onnx,…] [--sizes 256,512,1024] [--batches 1,4]\n" +
+        "      [--runs N] [--warmup N] [--threads N] [--case-budget S] [--official A.json,B.json] [--out BENCHMARKS.md]\n" +
+        "  Times the official R=256 layout and the small layout (random weights; or --model) on every backend: median ms, MP/s, GFLOP/s, % of the\n" +
+        "  FMA peak measured by the same run, peak RSS, per-stage split; fast (GPU) backends also run 4096² tiled. --official adds the rows\n" +
+        "  of tools/bench_official.py. --out replaces the generated section of that markdown file and writes the chart beside it (.png).\n" +
+        "  --case-budget S skips a case estimated (from the backend's previous case, by FLOP) to take longer than S seconds in all.\n" +
+        "  --quick: the tiny layout at 32² and 64², one batch size, for smoke tests.";
 
-    static readonly HashSet<string> Options = ["layout", "model", "sizes", "runs", "threads", "out"];
+    static readonly HashSet<string> Options = ["layout", "model", "threads", "case-budget", "runs", "warmup", "backends", "sizes", "batches", "official", "out"];
 
     public static int Run(string[] argv, TextWriter stdout, TextWriter stderr)
     {
-        var a = new Args(argv, Options, new HashSet<string>());
+        var a = new Args(argv, Options, new HashSet<string> { "quick" });
+        bool quick = a.Has("quick");
         if (a.Has("layout") && a.Has("model")) throw new UsageException("give --layout or --model, not both");
-        string layoutName = a.Get("layout") ?? "official256";
-        CrepsModel model = a.Has("model") ? CrepsModel.Load(a.Require("model")) : SyntheticModel.Random(SyntheticModel.Layout(layoutName));
-        string label = a.Has("model") ? Path.GetFileName(a.Require("model")) : layoutName;
-        int[] sizes = (a.Get("sizes") ?? "256,1024").Split(',').Select(s =>
-            int.TryParse(s, out int n) && n >= 1 && n <= 16384 ? n : throw new UsageException($"--sizes: '{s}' is not a size in 1..16384")).ToArray();
-        int runs = (int)(a.Long("runs", 1, 1000) ?? 3);
-        int threads = (int)(a.Long("threads", 1, 1024) ?? Environment.ProcessorCount);
-
-        using var gen = new CpuGenerator(model, threads);
-        var c = model.Config;
-        stderr.WriteLine($"bench: {label} on {gen.DeviceDescription}; measuring the FMA peak…");
-        double peak = FmaPeak.MeasureGflops(threads);
-        var table = new List<string>
+        var layouts = a.Get("layout")?.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var l in layouts ?? [])
+            try { SyntheticModel.Layout(l); } catch (ArgumentException e) { throw new UsageException($"--layout: {e.Message}"); }
+        var o = new BenchOptions
         {
-            $"Model `{label}` (R {c.ImgResolution}, B {c.BilineChannels}, widest line layer {c.BlockResolutions.Max(c.Channels)} ch), backend cpu, {threads} threads; "
-            + $"FMA peak measured in this run: **{peak:F0} GFLOP/s**. Median of {runs} runs after one warm-up.",
-            "",
-            "| size | per-latent ms | lines ms | pixels ms | total ms | ms / MP | lines GFLOP/s | pixels GFLOP/s | pixels % of peak |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            Quick = quick,
+            Layouts = layouts,
+            ModelPath = a.Get("model"),
+            Threads = (int)(a.Long("threads", 1, 1024) ?? Environment.ProcessorCount),
+            Runs = (int)(a.Long("runs", 1, 1000) ?? (quick ? 2 : 3)),
+            Warmup = (int)(a.Long("warmup", 0, 100) ?? 1),
+            Backends = a.Get("backends")?.Split(',', StringSplitOptions.RemoveEmptyEntries),
+            Sizes = Ints(a, "sizes", 1, 1 << 14),
+            Batches = Ints(a, "batches", 1, 64) ?? (quick ? [1] : [1, 4]),
+            CaseBudgetS = a.Double("case-budget") is double budget ? (budget > 0 ? budget : throw new UsageException("--case-budget must be > 0")) : double.PositiveInfinity,
         };
-        for (int si = 0; si < sizes.Length; si++)
-        {
-            int n = sizes[si];
-            var coords = Grid.Centers(0, 1, n);
-            var img = new float[3L * n * n];
-            var styles = new List<double>(); var lines = new List<double>(); var pixels = new List<double>();
-            for (int run = -1; run < runs; run++)
-            {
-                var latent = Latent.FromSeed(model, (uint)(1000 + 100 * si + run + 1)); // a fresh latent per run: styles are not cached
-                var sw = Stopwatch.StartNew();
-                gen.Prepare(latent);
-                double tStyles = sw.Elapsed.TotalMilliseconds;
-                var rl = gen.ComputeLines(latent, coords, Axis.Rows);
-                var cl = gen.ComputeLines(latent, coords, Axis.Cols);
-                double tLines = sw.Elapsed.TotalMilliseconds - tStyles;
-                gen.RenderTile(latent, rl, 0, n, cl, 0, n, img, n, n, 0, 0);
-                double tPixels = sw.Elapsed.TotalMilliseconds - tStyles - tLines;
-                if (run < 0) continue; // warm-up: JIT and first-touch page faults
-                styles.Add(tStyles); lines.Add(tLines); pixels.Add(tPixels);
-            }
-            double ms = Median(styles), ml = Median(lines), mp = Median(pixels), total = ms + ml + mp;
-            double lineGf = FlopCount.LineFlops(c, n, n) / ml / 1e6, pixGf = FlopCount.PixelFlops(c, n, n) / mp / 1e6;
-            string row = string.Create(CultureInfo.InvariantCulture,
-                $"| {n}² | {ms:F1} | {ml:F1} | {mp:F1} | {total:F1} | {total / (n * (double)n / 1e6):F1} | {lineGf:F1} | {pixGf:F1} | {100 * pixGf / peak:F0}% |");
-            table.Add(row);
-            stderr.WriteLine(row);
-        }
-        string md = string.Join("\n", table) + "\n";
+        if (o.Backends != null)
+            foreach (var b in o.Backends)
+                if (!Render.Backends.Names.Contains(b)) throw new UsageException($"--backends: unknown backend '{b}' (known: {string.Join(", ", Render.Backends.Names)})");
+        var official = a.Get("official")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        foreach (var f in official)
+            if (!File.Exists(f)) throw new FileNotFoundException($"--official '{f}' does not exist", f);
+
+        var result = BenchRunner.Run(o, msg => stderr.WriteLine(msg));
+        var rows = result.Rows;
+        foreach (var f in official) rows.AddRange(BenchReport.ReadOfficial(f, result.PeakGflops));
+        string? outPath = a.Get("out");
+        string chart = outPath == null ? "BENCHMARKS.png" : Path.ChangeExtension(Path.GetFileName(outPath), ".png");
+        string md = BenchReport.Markdown(result, rows, "creps bench " + string.Join(' ', argv), chart);
         stdout.Write(md);
-        if (a.Has("out")) Render.IO.AtomicFile.Write(a.Require("out"), s => s.Write(System.Text.Encoding.UTF8.GetBytes(md)));
+        if (outPath != null)
+        {
+            BenchReport.WriteMarkdown(outPath, md);
+            BenchReport.WriteChart(Path.ChangeExtension(outPath, ".png"), rows);
+            stderr.WriteLine($"bench: wrote {outPath} and {Path.ChangeExtension(outPath, ".png")}");
+        }
         return 0;
     }
 
-    static double Median(List<double> v)
+    static int[]? Ints(Args a, string name, int min, int max)
     {
-        var s = v.OrderBy(x => x).ToList();
-        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
+        var s = a.Get(name);
+        if (s == null) return null;
+        var parts = s.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var v = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], out v[i]) || v[i] < min || v[i] > max)
+                throw new UsageException($"--{name} '{s}': expected comma-separated whole numbers in {min}..{max}");
+        return v.Length > 0 ? v : throw new UsageException($"--{name} is empty");
     }
 }

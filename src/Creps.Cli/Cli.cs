@@ -11,7 +11,10 @@ public static class Cli
     static readonly Dictionary<string, (string Help, Func<string[], TextWriter, TextWriter, int> Run)> Commands = new()
     {
         ["render"] = (RenderCommand.Usage, RenderCommand.Run),
+        ["export-onnx"] = (ExportOnnxCommand.Usage, ExportOnnxCommand.Run),
         ["bench"] = (BenchCommand.Usage, BenchCommand.Run),
+        ["bake"] = (BakeCommand.Usage, BakeCommand.Run),
+        ["merge"] = (MergeCommand.Usage, MergeCommand.Run),
         ["vulkan-bench"] = (VulkanBenchCommand.Usage, VulkanBenchCommand.Run),
     };
 

@@ -12,6 +12,7 @@ public static class Backends
         // Vulkan compute (issue #4): any Vulkan 1.2 device, lavapipe included; throws BackendUnavailableException without one.
         ("vulkan", (m, _) => new Vulkan.VulkanGenerator(m)),
         ("cpu", (m, _) => new CpuGenerator(m)),
+        ("onnx", (m, log) => new Onnx.OnnxGenerator(m, log)),   // ONNX Runtime: CUDA EP when it loads, else CPU; never auto's first pick
     };
 
     public static IReadOnlyList<string> Names => Registry.Select(r => r.Name).ToList();

@@ -15,6 +15,31 @@ public interface IGenerator : IDisposable
     float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols);
 }
 
+/// <summary>
+/// A backend whose two halves can be driven apart: the line pass once per axis (<typeparamref name="TLines"/>), then
+/// any tiles of those lines — tiles that share rows or columns never recompute them.
+/// </summary>
+public interface ITiledGenerator<TLines> : IGenerator
+{
+    TLines ComputeLines(Latent latent, ReadOnlySpan<double> coords, Cpu.Axis axis);
+    void RenderTile(Latent latent, TLines rows, int r0, int nr, TLines cols, int c0, int nc, float[] dst, int dstW, int dstH, int dy, int dx);
+}
+
+/// <summary>Whole renders for tiled backends.</summary>
+public static class Tiled
+{
+    /// <summary>Both axes' lines, then the whole region as one tile into a new planar [3][H][W] buffer.</summary>
+    public static float[] Render<TLines>(ITiledGenerator<TLines> g, Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols)
+    {
+        RenderArgs.CheckSize(rows.Length, cols.Length);
+        var rl = g.ComputeLines(latent, rows, Cpu.Axis.Rows);
+        var cl = g.ComputeLines(latent, cols, Cpu.Axis.Cols);
+        var img = new float[3L * rows.Length * cols.Length];
+        g.RenderTile(latent, rl, 0, rows.Length, cl, 0, cols.Length, img, cols.Length, rows.Length, 0, 0);
+        return img;
+    }
+}
+
 /// <summary>Checks shared by every backend.</summary>
 public static class RenderArgs
 {
@@ -27,6 +52,17 @@ public static class RenderArgs
         if (coords.Length > Coordinates.Grid.MaxLength) throw new ArgumentException($"{what}: {coords.Length} coordinates; at most {Coordinates.Grid.MaxLength}");
         foreach (double t in coords)
             if (!double.IsFinite(t) || Math.Abs(t) > 1e9) throw new ArgumentException($"{what}: coordinate {t} is not a finite number within ±1e9");
+    }
+
+    /// <summary>A tile of precomputed lines (rows [r0, r0+nr) × columns [c0, c0+nc)) going to (dy, dx) of a planar [3][dstH][dstW] buffer.</summary>
+    public static void CheckTile(Cpu.Axis rowsAxis, int rowCount, int r0, int nr, Cpu.Axis colsAxis, int colCount, int c0, int nc,
+        float[] dst, int dstW, int dstH, int dy, int dx)
+    {
+        if (rowsAxis != Cpu.Axis.Rows || colsAxis != Cpu.Axis.Cols) throw new ArgumentException("pass row lines then column lines");
+        if (r0 < 0 || nr < 0 || r0 + nr > rowCount || c0 < 0 || nc < 0 || c0 + nc > colCount)
+            throw new ArgumentOutOfRangeException(nameof(nr), "tile lies outside the computed lines");
+        if (dy < 0 || dx < 0 || dy + nr > dstH || dx + nc > dstW || dst.LongLength < 3L * dstW * dstH)
+            throw new ArgumentOutOfRangeException(nameof(dst), "tile lies outside the destination");
     }
 
     public static void CheckSize(long h, long w)

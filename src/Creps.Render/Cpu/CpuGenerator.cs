@@ -7,7 +7,7 @@ namespace Creps.Render.Cpu;
 /// The production CPU backend. Per latent: styles and demodulation (cached). Per distinct row and column: the line
 /// pass, once. Per pixel: the fused MLP. Memory is O(tile + lines), never [C,H,W]. Thread-safe.
 /// </summary>
-public sealed class CpuGenerator : IGenerator
+public sealed class CpuGenerator : ITiledGenerator<AxisLines>
 {
     readonly CpuModel _packed;
     readonly StyleCache<LatentStyles> _styles;
@@ -41,24 +41,12 @@ public sealed class CpuGenerator : IGenerator
     public void RenderTile(Latent latent, AxisLines rows, int r0, int nr, AxisLines cols, int c0, int nc,
         float[] dst, int dstW, int dstH, int dy, int dx)
     {
-        if (rows.Axis != Axis.Rows || cols.Axis != Axis.Cols) throw new ArgumentException("pass row lines then column lines");
-        if (r0 < 0 || nr < 0 || r0 + nr > rows.Count || c0 < 0 || nc < 0 || c0 + nc > cols.Count)
-            throw new ArgumentOutOfRangeException(nameof(nr), "tile lies outside the computed lines");
-        if (dy < 0 || dx < 0 || dy + nr > dstH || dx + nc > dstW || dst.LongLength < 3L * dstW * dstH)
-            throw new ArgumentOutOfRangeException(nameof(dst), "tile lies outside the destination");
+        RenderArgs.CheckTile(rows.Axis, rows.Count, r0, nr, cols.Axis, cols.Count, c0, nc, dst, dstW, dstH, dy, dx);
         if (nr == 0 || nc == 0) return;
         PixelPass.Render(_packed, _styles.Get(latent), rows, r0, nr, cols, c0, nc, dst, dstW, dstH, dy, dx, Threads);
     }
 
-    public float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols)
-    {
-        RenderArgs.CheckSize(rows.Length, cols.Length);
-        var rl = ComputeLines(latent, rows, Axis.Rows);
-        var cl = ComputeLines(latent, cols, Axis.Cols);
-        var img = new float[3L * rows.Length * cols.Length];
-        RenderTile(latent, rl, 0, rows.Length, cl, 0, cols.Length, img, cols.Length, rows.Length, 0, 0);
-        return img;
-    }
+    public float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols) => Tiled.Render(this, latent, rows, cols);
 
     public void Dispose() { }
 }

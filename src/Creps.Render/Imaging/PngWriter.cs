@@ -37,25 +37,27 @@ public sealed class PngWriter : IDisposable
     public int Width => _width;
     public int Height => _height;
 
+    public int BitDepth => _bitDepth;
+
     /// <summary>Appends one row from planar float channels (each <c>width</c> long).</summary>
     public void WriteRow(ReadOnlySpan<float> r, ReadOnlySpan<float> g, ReadOnlySpan<float> b)
     {
+        TexelEncoding.Encode(_bitDepth == 8 ? TexelLayout.Rgb8 : TexelLayout.Rgb16BigEndian, r, g, b, _row.AsSpan(1));
+        AppendRow();
+    }
+
+    /// <summary>Appends one row already encoded as <see cref="TexelLayout.Rgb8"/> or <see cref="TexelLayout.Rgb16BigEndian"/> (no filter byte).</summary>
+    public void WriteEncodedRow(ReadOnlySpan<byte> pixels)
+    {
+        if (pixels.Length != _row.Length - 1) throw new ArgumentException($"a row holds {_row.Length - 1} bytes, got {pixels.Length}");
+        pixels.CopyTo(_row.AsSpan(1));
+        AppendRow();
+    }
+
+    void AppendRow()
+    {
         if (_rowsWritten >= _height) throw new InvalidOperationException("all rows already written");
         _row[0] = 0; // filter: none (fast; zlib still finds the repeats)
-        if (_bitDepth == 8)
-            for (int x = 0; x < _width; x++)
-            {
-                _row[1 + 3 * x] = PixelFormat.ToByte(r[x]);
-                _row[2 + 3 * x] = PixelFormat.ToByte(g[x]);
-                _row[3 + 3 * x] = PixelFormat.ToByte(b[x]);
-            }
-        else
-            for (int x = 0; x < _width; x++)
-            {
-                BinaryPrimitives.WriteUInt16BigEndian(_row.AsSpan(1 + 6 * x), PixelFormat.ToUInt16(r[x]));
-                BinaryPrimitives.WriteUInt16BigEndian(_row.AsSpan(3 + 6 * x), PixelFormat.ToUInt16(g[x]));
-                BinaryPrimitives.WriteUInt16BigEndian(_row.AsSpan(5 + 6 * x), PixelFormat.ToUInt16(b[x]));
-            }
         _zlib.Write(_row);
         _rowsWritten++;
     }

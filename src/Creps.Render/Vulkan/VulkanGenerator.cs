@@ -25,7 +25,7 @@ public sealed record VulkanGeneratorOptions
 /// VkImage, or our own tile image read back to host memory). Large outputs go in bands and tiles within the budget.
 /// Calls are serialised (one at a time per generator).
 /// </summary>
-public sealed unsafe class VulkanGenerator : IGenerator
+public sealed unsafe class VulkanGenerator : ITiledGenerator<VulkanLines>
 {
     readonly VulkanContext _ctx;
     readonly bool _ownsContext;

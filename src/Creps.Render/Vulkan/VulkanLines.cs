@@ -18,7 +18,12 @@ public sealed class VulkanLines : IDisposable
     internal VulkanLines(VulkanGenerator owner, GpuBuffer buffer, Axis axis, int count)
     {
         Owner = owner; Buffer = buffer; Axis = axis; Count = count;
+        // Callers that treat lines as plain objects (bake, bench through ITiledGenerator) never dispose them: tell the
+        // GC what they hold so that the finalizer returns the device memory soon.
+        GC.AddMemoryPressure((long)buffer.Size);
     }
+
+    ~VulkanLines() => Dispose();
 
     bool _disposed;
 
@@ -29,6 +34,8 @@ public sealed class VulkanLines : IDisposable
             if (_disposed) return;
             _disposed = true;
         }
+        GC.SuppressFinalize(this);
+        GC.RemoveMemoryPressure((long)Buffer.Size);
         Owner.Release(this);
     }
 }

@@ -1,0 +1,76 @@
+using System.Buffers.Binary;
+
+namespace Creps.Render.Imaging;
+
+/// <summary>How stored pixels are laid out: RGB for PNG, RGBA for KTX2, 8 or 16 bits a channel.</summary>
+public enum TexelLayout
+{
+    /// <summary>PNG 8-bit RGB: <see cref="PixelFormat.ToByte"/>.</summary>
+    Rgb8,
+    /// <summary>PNG 16-bit RGB, big-endian: <see cref="PixelFormat.ToUInt16"/>.</summary>
+    Rgb16BigEndian,
+    /// <summary>KTX2 VK_FORMAT_R8G8B8A8_UNORM: the 8-bit rule, alpha 255.</summary>
+    Rgba8,
+    /// <summary>KTX2 VK_FORMAT_R16G16B16A16_SFLOAT, little-endian: (v + 1) / 2 as half floats (not clamped), alpha 1.</summary>
+    Rgba16Half,
+}
+
+/// <summary>Encodes one row of planar float channels (the generator's output, roughly [−1, 1]) into stored bytes.</summary>
+public static class TexelEncoding
+{
+    public static int BytesPerPixel(TexelLayout layout) => layout switch
+    {
+        TexelLayout.Rgb8 => 3,
+        TexelLayout.Rgb16BigEndian => 6,
+        TexelLayout.Rgba8 => 4,
+        TexelLayout.Rgba16Half => 8,
+        _ => throw new ArgumentOutOfRangeException(nameof(layout)),
+    };
+
+    /// <summary>The half-float KTX2 value of a generator output.</summary>
+    public static Half ToHalf(float v) => (Half)((v + 1f) * 0.5f);
+
+    public static void Encode(TexelLayout layout, ReadOnlySpan<float> r, ReadOnlySpan<float> g, ReadOnlySpan<float> b, Span<byte> dst)
+    {
+        int w = r.Length;
+        if (g.Length != w || b.Length != w || dst.Length < w * BytesPerPixel(layout)) throw new ArgumentException("row lengths differ");
+        switch (layout)
+        {
+            case TexelLayout.Rgb8:
+                for (int x = 0; x < w; x++)
+                {
+                    dst[3 * x] = PixelFormat.ToByte(r[x]);
+                    dst[3 * x + 1] = PixelFormat.ToByte(g[x]);
+                    dst[3 * x + 2] = PixelFormat.ToByte(b[x]);
+                }
+                break;
+            case TexelLayout.Rgb16BigEndian:
+                for (int x = 0; x < w; x++)
+                {
+                    BinaryPrimitives.WriteUInt16BigEndian(dst[(6 * x)..], PixelFormat.ToUInt16(r[x]));
+                    BinaryPrimitives.WriteUInt16BigEndian(dst[(6 * x + 2)..], PixelFormat.ToUInt16(g[x]));
+                    BinaryPrimitives.WriteUInt16BigEndian(dst[(6 * x + 4)..], PixelFormat.ToUInt16(b[x]));
+                }
+                break;
+            case TexelLayout.Rgba8:
+                for (int x = 0; x < w; x++)
+                {
+                    dst[4 * x] = PixelFormat.ToByte(r[x]);
+                    dst[4 * x + 1] = PixelFormat.ToByte(g[x]);
+                    dst[4 * x + 2] = PixelFormat.ToByte(b[x]);
+                    dst[4 * x + 3] = 255;
+                }
+                break;
+            case TexelLayout.Rgba16Half:
+                for (int x = 0; x < w; x++)
+                {
+                    BinaryPrimitives.WriteHalfLittleEndian(dst[(8 * x)..], ToHalf(r[x]));
+                    BinaryPrimitives.WriteHalfLittleEndian(dst[(8 * x + 2)..], ToHalf(g[x]));
+                    BinaryPrimitives.WriteHalfLittleEndian(dst[(8 * x + 4)..], ToHalf(b[x]));
+                    BinaryPrimitives.WriteHalfLittleEndian(dst[(8 * x + 6)..], Half.One);
+                }
+                break;
+            default: throw new ArgumentOutOfRangeException(nameof(layout));
+        }
+    }
+}
