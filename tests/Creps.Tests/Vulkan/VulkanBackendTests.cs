@@ -78,12 +78,15 @@ public class VulkanBackendTests : VulkanTestBase
 [NonParallelizable]
 public class VulkanLayoutTests : VulkanTestBase
 {
-    // tiny, small and wide pass too (max abs ≤ 1.6e-4 on outputs of range ≤ 97); each new shape costs lavapipe
-    // a pipeline compile of half a minute or more, so CI runs the official one, the largest.
+    // The core's three layouts and the official one, calibrated to about [−1, 1] (TestModels); each new shape
+    // costs lavapipe a pipeline compile of half a minute or so.
+    [TestCase("tiny")]
+    [TestCase("small")]
+    [TestCase("wide")]
     [TestCase("official256")]
     public void MatchesCpuOnSyntheticLayout(string layout)
     {
-        var model = Creps.Render.Model.SyntheticModel.Random(Creps.Render.Model.SyntheticModel.Layout(layout), seed: 5);
+        var model = TestModels.Random(Creps.Render.Model.SyntheticModel.Layout(layout), seed: 5);
         var latent = Creps.Render.Latents.Latent.FromSeed(model, 4, psi: 0.7f);
         // A small panned, zoomed region: the 1024-channel line GEMMs and the full per-pixel pass (≈ 23 k loop
         // iterations per invocation for B = 32, under llvmpipe's silent 65 535 limit) on few pixels.
