@@ -18,6 +18,7 @@ mean |difference| between interior neighbours.
 """
 import argparse
 import math
+import os
 import sys
 
 import numpy as np
@@ -165,12 +166,17 @@ def scale_consistency(G, n=8, seed=2000, lo=256, coords="centres"):
 
 
 def seam(G, n=16, size=256, seed=3000):
-    imgs = gen_images(G, n, seed=seed, rows=centres(size), cols=centres(size), batch=4)
+    t = centres(size)
+    imgs = gen_images(G, n, seed=seed, rows=t, cols=t, batch=4)
+    shifted = gen_images(G, n, seed=seed, rows=t + 1, cols=t - 1, batch=4)
+    period_err = (imgs - shifted).abs().max().item()
     lr = (imgs[..., 0] - imgs[..., -1]).abs().mean().item()
     tb = (imgs[..., 0, :] - imgs[..., -1, :]).abs().mean().item()
-    ih = (imgs[..., 1:] - imgs[..., :-1]).abs().mean().item()
-    iv = (imgs[..., 1:, :] - imgs[..., :-1, :]).abs().mean().item()
-    return lr, tb, ih, iv
+    dh = (imgs[..., 1:] - imgs[..., :-1]).abs().mean(dim=(0, 1, 2))  # per interior column pair
+    dv = (imgs[..., 1:, :] - imgs[..., :-1, :]).abs().mean(dim=(0, 1, 3))  # per interior row pair
+    q = torch.tensor([0.1, 0.9])
+    return dict(lr=lr, tb=tb, ih=dh.mean().item(), iv=dv.mean().item(), ih_q=dh.quantile(q).tolist(),
+                iv_q=dv.quantile(q).tolist(), period_err=period_err)
 
 
 def sheet(G, path, n=4, size=128, tiled=False, seed=4000):
@@ -193,7 +199,9 @@ def sheet(G, path, n=4, size=128, tiled=False, seed=4000):
         canvas[:, r * (S + pad):r * (S + pad) + S, c * (S + pad):c * (S + pad) + S] = imgs[i]
     a = (canvas.permute(1, 2, 0) * 127.5 + 128).clamp(0, 255).to(torch.uint8).numpy()
     Image.fromarray(a).save(path, optimize=True)
-    return a.shape
+    if os.path.getsize(path) > 300_000:  # keep sheets small: 256-colour palette
+        Image.fromarray(a).quantize(256, dither=Image.Dither.NONE).save(path, optimize=True)
+    return a.shape, os.path.getsize(path)
 
 
 def main(argv=None):
@@ -246,9 +254,11 @@ def main(argv=None):
     elif a.cmd == "seam":
         for m in a.model:
             G, cfg = load_generator(m)
-            lr, tb, ih, iv = seam(G, n=a.n or 16, size=a.size)
-            print(f"| {m} (tileable={bool(cfg.get('tileable'))}) | {a.size}^2 | wrap L/R {lr:.4f} | wrap T/B {tb:.4f}"
-                  f" | interior horiz {ih:.4f} | interior vert {iv:.4f} |")
+            r = seam(G, n=a.n or 16, size=a.size)
+            print(f"| {m} (tileable={bool(cfg.get('tileable'))}) | {a.size}^2 | L/R wrap {r['lr']:.4f} | "
+                  f"interior column pairs {r['ih']:.4f} (10-90 %: {r['ih_q'][0]:.4f}-{r['ih_q'][1]:.4f}) | "
+                  f"T/B wrap {r['tb']:.4f} | interior row pairs {r['iv']:.4f} "
+                  f"(10-90 %: {r['iv_q'][0]:.4f}-{r['iv_q'][1]:.4f}) | max |G(t) - G(t+1)| {r['period_err']:.2e} |")
     elif a.cmd == "sheet":
         G, cfg = load_generator(a.model[0])
         shape = sheet(G, a.png, size=a.size if a.size != 256 else 128, tiled=a.tiled)
