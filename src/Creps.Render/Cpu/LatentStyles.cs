@@ -48,12 +48,9 @@ internal sealed class LatentStyles
     static float[] DemodOf(ModulatedLayer l, float[] style)
     {
         var d = Pinned.Alloc(Gemm.PadWidth(l.Out));
-        for (int o = 0; o < l.Out; o++)
-        {
-            double sum = 0;
-            for (int i = 0; i < l.In; i++) { double v = (double)l.Weight[o * l.In + i] * style[i]; sum += v * v; }
-            d[o] = (float)(1.0 / Math.Sqrt(sum + 1e-8));
-        }
+        // Once per latent, but 1024² per layer: vectorised and spread over cores (≈15 M MACs for official256).
+        Parallel.For(0, l.Out, o =>
+            d[o] = (float)(1.0 / Math.Sqrt(DoubleMath.SumOfSquaredProducts(l.Weight.AsSpan(o * l.In, l.In), style.AsSpan(0, l.In)) + 1e-8)));
         return d;
     }
 
