@@ -38,6 +38,9 @@ def parse_args(argv=None):
     ap.add_argument("--run-dir", default=None)
     ap.add_argument("--resume", default=None, help="checkpoint .pt to continue from")
     ap.add_argument("--tileable", action="store_true", help="integer frequencies, pixel-centre coordinates")
+    ap.add_argument("--shift", type=float, default=None,
+                    help="render each batch at coordinates shifted by U[0, SHIFT) per axis (default: 1 with "
+                         "--tileable, so D sees the wrap seam inside its view; 0 otherwise)")
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--glr", type=float, default=0.002)
     ap.add_argument("--dlr", type=float, default=0.002)
@@ -138,6 +141,7 @@ def main(argv=None):
     with open(os.path.join(run_dir, "files.txt"), "w") as f:
         f.write("\n".join(files) + "\n")
 
+    shift = a.shift if a.shift is not None else (1.0 if a.tileable else 0.0)
     ema_kimg = a.ema_kimg if a.ema_kimg is not None else a.batch * 10 / 32
     B = a.batch
     t_start = time.time()
@@ -165,7 +169,13 @@ def main(argv=None):
             break
         real = sampler.batch(B)
         z = torch.randn(B, G.z_dim)
-        fake = G(z, update_w_avg=True)
+        rows = cols = None
+        if shift > 0:
+            # A random translation per batch: for a tileable G this rolls the period, moving the wrap
+            # seam into the discriminator's view; for any G it trains translation-invariant statistics.
+            base = G.synthesis.default_coords(a.res)
+            rows, cols = base + float(torch.rand([]) * shift), base + float(torch.rand([]) * shift)
+        fake = G(z, rows=rows, cols=cols, update_w_avg=True)
 
         # --- D step (logistic loss, lazy R1 on reals)
         for p in D.parameters():

@@ -168,31 +168,15 @@ public sealed unsafe class VulkanGenerator : ITiledGenerator<VulkanLines>
         RenderArgs.CheckSize(rows.Length, cols.Length);
         int h = rows.Length, w = cols.Length;
         var img = new float[3L * h * w];
-        var rowArr = rows.ToArray();
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            int tile = PlanTile(w, readback: true);
-            int slot = _styles.Slot(latent);
-            using var colLines = NewLines(Axis.Cols, w);
-            var colArr = cols.ToArray();
-            using (var frame = new Frame(_kernels))
-                _ctx.Submit(cmd => _lines.Record(cmd, frame, slot, colArr, 0, w, Axis.Cols, colLines, _pool));
-            for (int r0 = 0; r0 < h; r0 += tile)
-            {
-                int bh = Math.Min(tile, h - r0);
-                using var rowLines = NewLines(Axis.Rows, bh);
-                using (var frame = new Frame(_kernels))
-                    _ctx.Submit(cmd => _lines.Record(cmd, frame, slot, rowArr, r0, bh, Axis.Rows, rowLines, _pool));
-                ReadBack(slot, rowLines, 0, bh, colLines, 0, w, img, w, h, r0, 0, tile);
-            }
-        }
+        // Each band's lines ride in the command buffer of its first readback tile: one submission less per band.
+        ForEachBand(latent, rows.ToArray(), cols.ToArray(), readback: true, band =>
+            ReadBack(band.Slot, band.RowLines, 0, band.Height, band.ColLines, 0, w, img, w, h, band.R0, 0, band.Side, band.RecordLines));
         return img;
     }
 
     /// <summary>
     /// Renders rows × cols into the caller's image at (dy, dx): bands of rows within the budget, each band's row lines
-    /// and pixels in one submission (the column lines once for all bands). See <see cref="VulkanImageTarget"/>.
+    /// and pixels in one submission (the column lines once, with the first band). See <see cref="VulkanImageTarget"/>.
     /// </summary>
     public void RenderInto(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols, VulkanImageTarget target, int dy = 0, int dx = 0)
     {
@@ -207,26 +191,49 @@ public sealed unsafe class VulkanGenerator : ITiledGenerator<VulkanLines>
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            int band = PlanTile(w, readback: false);
-            int slot = _styles.Slot(latent);
-            using var colLines = NewLines(Axis.Cols, w);
             using var view = new ImageViewHandle(_ctx, target.Image, target.Format);
             using var imageFrame = new Frame(_kernels);
             var imageSet = imageFrame.Set(_kernels.ImageSet(view.View));
-            for (int r0 = 0; r0 < h; r0 += band)
+            ForEachBand(latent, rowArr, colArr, readback: false, band => _ctx.Submit(cmd =>
             {
-                int bh = Math.Min(band, h - r0);
-                bool first = r0 == 0, last = r0 + bh >= h;
+                band.RecordLines(cmd);
+                Transition(cmd, target.Image, band.First ? target.OldLayout : ImageLayout.General, ImageLayout.General);
+                RecordPixels(cmd, band.Frame, band.Slot, band.RowLines, 0, band.Height, band.ColLines, 0, w, imageSet, dy + band.R0, dx,
+                    target.Format == Format.R8G8B8A8Unorm);
+                if (band.Last) Transition(cmd, target.Image, ImageLayout.General, target.NewLayout);
+            }));
+        }
+    }
+
+    /// <summary>One band of rows of a whole-image render; <see cref="RecordLines"/> records its line passes into a command buffer.</summary>
+    readonly record struct Band(int Slot, int R0, int Height, int Side, bool First, bool Last, VulkanLines RowLines, VulkanLines ColLines,
+        Frame Frame, Action<CommandBuffer> RecordLines);
+
+    /// <summary>
+    /// The band loop that Render and RenderInto share: the largest band the budget allows, the column lines once (recorded
+    /// with the first band), fresh row lines per band; <paramref name="body"/> must submit (and so wait for) its work.
+    /// Takes the generator's lock (re-entrant, so callers may already hold it).
+    /// </summary>
+    void ForEachBand(Latent latent, double[] rows, double[] cols, bool readback, Action<Band> body)
+    {
+        int h = rows.Length, w = cols.Length;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            int side = PlanTile(w, readback);
+            int slot = _styles.Slot(latent);
+            using var colLines = NewLines(Axis.Cols, w);
+            for (int r0 = 0; r0 < h; r0 += side)
+            {
+                int start = r0, bh = Math.Min(side, h - r0);
+                bool first = r0 == 0;
                 using var rowLines = NewLines(Axis.Rows, bh);
                 using var frame = new Frame(_kernels);
-                _ctx.Submit(cmd =>
+                body(new Band(slot, r0, bh, side, first, r0 + bh >= h, rowLines, colLines, frame, cmd =>
                 {
-                    if (first) _lines.Record(cmd, frame, slot, colArr, 0, w, Axis.Cols, colLines, _pool);
-                    _lines.Record(cmd, frame, slot, rowArr, r0, bh, Axis.Rows, rowLines, _pool);
-                    Transition(cmd, target.Image, first ? target.OldLayout : ImageLayout.General, ImageLayout.General);
-                    RecordPixels(cmd, frame, slot, rowLines, 0, bh, colLines, 0, w, imageSet, dy + r0, dx, target.Format == Format.R8G8B8A8Unorm);
-                    if (last) Transition(cmd, target.Image, ImageLayout.General, target.NewLayout);
-                });
+                    if (first) _lines.Record(cmd, frame, slot, cols, 0, w, Axis.Cols, colLines, _pool);
+                    _lines.Record(cmd, frame, slot, rows, start, bh, Axis.Rows, rowLines, _pool);
+                }));
             }
         }
     }
@@ -248,8 +255,12 @@ public sealed unsafe class VulkanGenerator : ITiledGenerator<VulkanLines>
                                             $"(weights, styles, scratch and column lines alone take {fixedBytes >> 20} MiB)");
     }
 
-    /// <summary>Renders a tile in sub-tiles of at most <paramref name="maxTile"/>² through our own RGBA32F image and a readback buffer.</summary>
-    void ReadBack(int slot, VulkanLines rows, int r0, int nr, VulkanLines cols, int c0, int nc, float[] dst, int dstW, int dstH, int dy, int dx, int maxTile = 0)
+    /// <summary>
+    /// Renders a tile in sub-tiles of at most <paramref name="maxTile"/>² through our own RGBA32F image and a readback buffer;
+    /// <paramref name="prelude"/> (the lines the tile reads) is recorded at the start of the first sub-tile's submission.
+    /// </summary>
+    void ReadBack(int slot, VulkanLines rows, int r0, int nr, VulkanLines cols, int c0, int nc, float[] dst, int dstW, int dstH, int dy, int dx,
+        int maxTile = 0, Action<CommandBuffer>? prelude = null)
     {
         int t = maxTile > 0 ? maxTile : Options.MaxTile;
         int th = Math.Min(t, nr), tw = Math.Min(t, nc);
@@ -264,8 +275,11 @@ public sealed unsafe class VulkanGenerator : ITiledGenerator<VulkanLines>
             {
                 int h = Math.Min(th, nr - i0), w = Math.Min(tw, nc - j0);
                 using var frame = new Frame(_kernels);
+                var before = prelude;
+                prelude = null;
                 _ctx.Submit(cmd =>
                 {
+                    before?.Invoke(cmd);
                     Transition(cmd, image.Image, ImageLayout.Undefined, ImageLayout.General);
                     RecordPixels(cmd, frame, slot, rows, r0 + i0, h, cols, c0 + j0, w, imageSet, 0, 0, quantize8: false);
                     var toCopy = new ImageMemoryBarrier(srcAccessMask: AccessFlags.ShaderWriteBit, dstAccessMask: AccessFlags.TransferReadBit,
