@@ -5,6 +5,7 @@
     /usr/bin/python3 -m train.metrics scale --model M.safetensors [--n 8]
     /usr/bin/python3 -m train.metrics seam  --model M.safetensors [--n 16 --size 256]
     /usr/bin/python3 -m train.metrics sheet --model M.safetensors --png OUT.png [--tiled]
+    /usr/bin/python3 -m train.metrics realsheet --real DIR --png OUT.png [--include a,b --exclude c]
 
 swd: sliced Wasserstein distance on 7x7 patches of a Laplacian pyramid (as in ProGAN: 128 patches per
 image and level, per-channel normalised descriptors, 4 x 128 random directions, x1e3), between
@@ -179,6 +180,19 @@ def seam(G, n=16, size=256, seed=3000):
                 iv_q=dv.quantile(q).tolist(), period_err=period_err)
 
 
+def save_sheet(imgs, path, cols, rows, S):
+    pad = 2
+    canvas = torch.ones(3, rows * (S + pad) - pad, cols * (S + pad) - pad)
+    for i in range(imgs.shape[0]):
+        r, c = divmod(i, cols)
+        canvas[:, r * (S + pad):r * (S + pad) + S, c * (S + pad):c * (S + pad) + S] = imgs[i]
+    a = (canvas.permute(1, 2, 0) * 127.5 + 128).clamp(0, 255).to(torch.uint8).numpy()
+    Image.fromarray(a).save(path, optimize=True)
+    if os.path.getsize(path) > 300_000:  # keep sheets small: 256-colour palette
+        Image.fromarray(a).quantize(256, dither=Image.Dither.NONE).save(path, optimize=True)
+    return a.shape, os.path.getsize(path)
+
+
 def sheet(G, path, n=4, size=128, tiled=False, seed=4000):
     if tiled:
         # each sample rendered once at size^2 over one period and shown 2x2 to expose the wrap
@@ -191,23 +205,14 @@ def sheet(G, path, n=4, size=128, tiled=False, seed=4000):
         S = 2 * size
     else:
         imgs = gen_images(G, n * n, seed=seed, size=size)
-        k, cols, rows, S = n * n, n, n, size
-    pad = 2
-    canvas = torch.ones(3, rows * (S + pad) - pad, cols * (S + pad) - pad)
-    for i in range(k):
-        r, c = divmod(i, cols)
-        canvas[:, r * (S + pad):r * (S + pad) + S, c * (S + pad):c * (S + pad) + S] = imgs[i]
-    a = (canvas.permute(1, 2, 0) * 127.5 + 128).clamp(0, 255).to(torch.uint8).numpy()
-    Image.fromarray(a).save(path, optimize=True)
-    if os.path.getsize(path) > 300_000:  # keep sheets small: 256-colour palette
-        Image.fromarray(a).quantize(256, dither=Image.Dither.NONE).save(path, optimize=True)
-    return a.shape, os.path.getsize(path)
+        cols, rows, S = n, n, size
+    return save_sheet(imgs, path, cols, rows, S)
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser()
-    ap.add_argument("cmd", choices=["swd", "scale", "seam", "sheet"])
-    ap.add_argument("--model", action="append", required=True, help="repeatable (swd, scale, seam)")
+    ap.add_argument("cmd", choices=["swd", "scale", "seam", "sheet", "realsheet"])
+    ap.add_argument("--model", action="append", default=[], help="repeatable (swd, scale, seam)")
     ap.add_argument("--real", action="append", default=[], help="held-out image dir(s) for swd")
     ap.add_argument("--train", action="append", default=[], help="training image dir(s): real-vs-real floor")
     ap.add_argument("--include", default="")
@@ -225,6 +230,8 @@ def main(argv=None):
     torch.set_grad_enabled(False)
     inc = [s for s in a.include.split(",") if s]
     exc = [s for s in a.exclude.split(",") if s]
+    if not a.model and a.cmd != "realsheet":
+        ap.error(f"{a.cmd} needs --model")
     if a.cmd == "swd":
         n = a.n or 1024
         G0, cfg0 = load_generator(a.model[0])
@@ -263,6 +270,12 @@ def main(argv=None):
         G, cfg = load_generator(a.model[0])
         shape = sheet(G, a.png, size=a.size if a.size != 256 else 128, tiled=a.tiled)
         print(f"wrote {a.png} {shape}")
+    elif a.cmd == "realsheet":
+        # 16 real crops (the training crop sampler at the sheet's size) to set beside a model's sample sheet
+        size = a.size if a.size != 256 else 128
+        crops, nf = real_crops(a.real, inc, exc, size, 16, a.crop_min, a.crop_max, seed=4000)
+        shape = save_sheet(crops, a.png, 4, 4, size)
+        print(f"wrote {a.png} {shape} from {nf} images")
     return 0
 
 
