@@ -176,8 +176,11 @@ def seam(G, n=16, size=256, seed=3000):
     dh = (imgs[..., 1:] - imgs[..., :-1]).abs().mean(dim=(0, 1, 2))  # per interior column pair
     dv = (imgs[..., 1:, :] - imgs[..., :-1, :]).abs().mean(dim=(0, 1, 3))  # per interior row pair
     q = torch.tensor([0.1, 0.9])
+    # where the wrap pair falls among the interior pairs (each pair's |difference| averaged over the same images)
+    lr_pct = 100.0 * (dh < lr).float().mean().item()
+    tb_pct = 100.0 * (dv < tb).float().mean().item()
     return dict(lr=lr, tb=tb, ih=dh.mean().item(), iv=dv.mean().item(), ih_q=dh.quantile(q).tolist(),
-                iv_q=dv.quantile(q).tolist(), period_err=period_err)
+                iv_q=dv.quantile(q).tolist(), period_err=period_err, lr_pct=lr_pct, tb_pct=tb_pct)
 
 
 def save_sheet(imgs, path, cols, rows, S):
@@ -262,9 +265,10 @@ def main(argv=None):
         for m in a.model:
             G, cfg = load_generator(m)
             r = seam(G, n=a.n or 16, size=a.size)
-            print(f"| {m} (tileable={bool(cfg.get('tileable'))}) | {a.size}^2 | L/R wrap {r['lr']:.4f} | "
+            print(f"| {m} (tileable={bool(cfg.get('tileable'))}) | {a.size}^2 | L/R wrap {r['lr']:.4f} "
+                  f"(above {r['lr_pct']:.0f} % of interior pairs) | "
                   f"interior column pairs {r['ih']:.4f} (10-90 %: {r['ih_q'][0]:.4f}-{r['ih_q'][1]:.4f}) | "
-                  f"T/B wrap {r['tb']:.4f} | interior row pairs {r['iv']:.4f} "
+                  f"T/B wrap {r['tb']:.4f} (above {r['tb_pct']:.0f} %) | interior row pairs {r['iv']:.4f} "
                   f"(10-90 %: {r['iv_q'][0]:.4f}-{r['iv_q'][1]:.4f}) | max |G(t) - G(t+1)| {r['period_err']:.2e} |")
     elif a.cmd == "sheet":
         G, cfg = load_generator(a.model[0])
