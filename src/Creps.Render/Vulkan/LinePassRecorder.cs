@@ -130,7 +130,7 @@ internal sealed class Frame(Kernels kernels) : IDisposable
     public void Dispose()
     {
         foreach (var s in _sets) kernels.Free(s);
-        foreach (var d in _owned) d.Dispose();
+        for (int i = _owned.Count - 1; i >= 0; i--) _owned[i].Dispose();  // last made, first destroyed (a view before its image)
         _sets.Clear(); _owned.Clear();
     }
 }

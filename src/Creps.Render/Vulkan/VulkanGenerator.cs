@@ -264,11 +264,7 @@ public sealed unsafe class VulkanGenerator : ITiledGenerator<VulkanLines>
     {
         int t = maxTile > 0 ? maxTile : Options.MaxTile;
         int th = Math.Min(t, nr), tw = Math.Min(t, nc);
-        using var image = new StorageImage(_ctx, _pool, tw, th, Format.R32G32B32A32Sfloat);
-        using var view = new ImageViewHandle(_ctx, image.Image, image.Format);
-        using var staging = new GpuBuffer(_ctx, _pool, (ulong)th * (ulong)tw * 16, hostVisible: true);
-        using var imageFrame = new Frame(_kernels);
-        var imageSet = imageFrame.Set(_kernels.ImageSet(view.View));
+        var (image, staging, imageSet) = ReadbackTarget(th, tw);
         long plane = (long)dstW * dstH;
         for (int i0 = 0; i0 < nr; i0 += th)
             for (int j0 = 0; j0 < nc; j0 += tw)
@@ -308,6 +304,31 @@ public sealed unsafe class VulkanGenerator : ITiledGenerator<VulkanLines>
             }
     }
 
+    Frame? _readbackFrame;
+    StorageImage? _readbackImage;
+    GpuBuffer? _readbackStaging;
+    DescriptorSet _readbackSet;
+
+    /// <summary>
+    /// Our RGBA32F image (with its view and descriptor set) and host-visible staging buffer for readback, kept across
+    /// tiles and renders and only re-made when a larger tile comes: per-tile Vulkan object creation stays off the tile path.
+    /// </summary>
+    (StorageImage Image, GpuBuffer Staging, DescriptorSet Set) ReadbackTarget(int th, int tw)
+    {
+        if (_readbackImage is { } current && current.Width >= tw && current.Height >= th)
+            return (current, _readbackStaging!, _readbackSet);
+        int w = Math.Max(tw, _readbackImage?.Width ?? 0), h = Math.Max(th, _readbackImage?.Height ?? 0);
+        _readbackFrame?.Dispose();
+        _readbackImage = null;
+        var frame = _readbackFrame = new Frame(_kernels);
+        var image = frame.Own(new StorageImage(_ctx, _pool, w, h, Format.R32G32B32A32Sfloat));
+        var view = frame.Own(new ImageViewHandle(_ctx, image.Image, image.Format));
+        _readbackStaging = frame.Own(new GpuBuffer(_ctx, _pool, (ulong)h * (ulong)w * 16, hostVisible: true));
+        _readbackSet = frame.Set(_kernels.ImageSet(view.View));
+        _readbackImage = image;
+        return (image, _readbackStaging, _readbackSet);
+    }
+
     void RecordPixels(CommandBuffer cmd, Frame frame, int slot, VulkanLines rows, int r0, int nr, VulkanLines cols, int c0, int nc,
         DescriptorSet imageSet, int dy, int dx, bool quantize8)
     {
@@ -339,6 +360,7 @@ public sealed unsafe class VulkanGenerator : ITiledGenerator<VulkanLines>
         VulkanLines[] live;
         lock (_liveLines) live = _liveLines.ToArray();
         foreach (var l in live) Release(l);
+        _readbackFrame?.Dispose();
         _lines?.Dispose();
         _styles?.Dispose();
         _dummy?.Dispose();
