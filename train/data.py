@@ -1,5 +1,5 @@
 """Random-crop texture dataset: crops with scale jitter, wrap-around (the textures tile),
-the 8 flips/rotations, resized (antialiased) to the training resolution."""
+the 8 flips/rotations (or horizontal flips only), resized (antialiased) to the training resolution."""
 import glob
 import math
 import os
@@ -30,20 +30,26 @@ def list_images(sources, include=None, exclude=None):
     return files
 
 
-def load_image(path, max_side):
-    im = Image.open(path).convert("RGB")
+def fit_within(im, max_side):
+    """A PIL image resized (Lanczos) so its longer side is at most max_side (0: unchanged)."""
     if max_side and max(im.size) > max_side:
         s = max_side / max(im.size)
         im = im.resize((max(1, round(im.size[0] * s)), max(1, round(im.size[1] * s))), Image.LANCZOS)
+    return im
+
+
+def load_image(path, max_side):
+    im = fit_within(Image.open(path).convert("RGB"), max_side)
     return torch.from_numpy(np.asarray(im).copy()).permute(2, 0, 1).contiguous()  # uint8 [3,H,W]
 
 
 class CropSampler:
-    def __init__(self, images, res, crop_min=0.25, crop_max=0.5, wrap=True, seed=0):
-        """images: list of uint8 [3,H,W] tensors; crop side = U_log[crop_min, crop_max] * min(H,W)."""
+    def __init__(self, images, res, crop_min=0.25, crop_max=0.5, wrap=True, seed=0, rotate=True):
+        """images: list of uint8 [3,H,W] tensors; crop side = U_log[crop_min, crop_max] * min(H,W).
+        rotate=False keeps the up direction (photographs): horizontal flips only."""
         assert images, "no training images"
         self.images, self.res = images, res
-        self.crop_min, self.crop_max, self.wrap = crop_min, crop_max, wrap
+        self.crop_min, self.crop_max, self.wrap, self.rotate = crop_min, crop_max, wrap, rotate
         self.g = np.random.RandomState(seed)
 
     def one(self):
@@ -64,7 +70,7 @@ class CropSampler:
         if c != self.res:
             crop = F.interpolate(crop, size=(self.res, self.res), mode="bilinear", align_corners=False,
                                  antialias=c > self.res)
-        k = g.randint(8)
+        k = g.randint(8) if self.rotate else g.randint(2)
         if k & 1:
             crop = crop.flip(3)
         if k & 2:

@@ -19,7 +19,7 @@ def main(argv=None):
     ap.add_argument("--out", default=None)
     ap.add_argument("--pack", default=None)
     a = ap.parse_args(argv)
-    st = torch.load(a.ckpt, map_location="cpu")
+    st = torch.load(a.ckpt, map_location="cpu", weights_only=False)  # our own pickle: trusted files only
     if a.out:
         G = Generator(**st["config"])
         G.load_state_dict(st["G_ema"])

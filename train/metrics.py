@@ -120,10 +120,10 @@ def noise_like(real, n, seed=7):
     return (mu + sd * torch.randn(n, *real.shape[1:], generator=g)).clamp(-1, 1)
 
 
-def real_crops(dirs, include, exclude, res, n, crop_min, crop_max, seed, max_side=512):
+def real_crops(dirs, include, exclude, res, n, crop_min, crop_max, seed, max_side=512, wrap=True, rotate=True):
     files = list_images(dirs, include, exclude)
     imgs = [load_image(f, max_side) for f in files]
-    s = CropSampler(imgs, res, crop_min, crop_max, wrap=True, seed=seed)
+    s = CropSampler(imgs, res, crop_min, crop_max, wrap=wrap, seed=seed, rotate=rotate)
     return torch.cat([s.batch(64) for _ in range((n + 63) // 64)])[:n], len(files)
 
 
@@ -222,6 +222,8 @@ def main(argv=None):
     ap.add_argument("--exclude", default="")
     ap.add_argument("--crop-min", type=float, default=0.25)
     ap.add_argument("--crop-max", type=float, default=0.5)
+    ap.add_argument("--no-wrap", action="store_true", help="real crops stay inside the image (photographs)")
+    ap.add_argument("--no-rotate", action="store_true", help="real crops: horizontal flips only (photographs)")
     ap.add_argument("--n", type=int, default=None)
     ap.add_argument("--size", type=int, default=256)
     ap.add_argument("--png", default=None)
@@ -233,19 +235,20 @@ def main(argv=None):
     torch.set_grad_enabled(False)
     inc = [s for s in a.include.split(",") if s]
     exc = [s for s in a.exclude.split(",") if s]
+    crop_opts = dict(wrap=not a.no_wrap, rotate=not a.no_rotate)
     if not a.model and a.cmd != "realsheet":
         ap.error(f"{a.cmd} needs --model")
     if a.cmd == "swd":
         n = a.n or 1024
         G0, cfg0 = load_generator(a.model[0])
         res = cfg0["img_resolution"]
-        real, nf = real_crops(a.real, inc, exc, res, n, a.crop_min, a.crop_max, seed=11)
+        real, nf = real_crops(a.real, inc, exc, res, n, a.crop_min, a.crop_max, seed=11, **crop_opts)
         nl = len(laplacian_pyramid(real[:1]))
         print(f"held-out real: {nf} images, {n} crops of {res}^2; SWD x1e3 per level "
               f"({' / '.join(str(res >> i) for i in range(nl))}) and mean")
         rows = []
         if a.train:
-            tr, nt = real_crops(a.train, inc, exc, res, n, a.crop_min, a.crop_max, seed=12)
+            tr, nt = real_crops(a.train, inc, exc, res, n, a.crop_min, a.crop_max, seed=12, **crop_opts)
             rows.append((f"training crops ({nt} images)", tr))
         for m in a.model:
             G, _ = load_generator(m)
@@ -277,7 +280,7 @@ def main(argv=None):
     elif a.cmd == "realsheet":
         # 16 real crops (the training crop sampler at the sheet's size) to set beside a model's sample sheet
         size = a.size if a.size != 256 else 128
-        crops, nf = real_crops(a.real, inc, exc, size, 16, a.crop_min, a.crop_max, seed=4000)
+        crops, nf = real_crops(a.real, inc, exc, size, 16, a.crop_min, a.crop_max, seed=4000, **crop_opts)
         shape = save_sheet(crops, a.png, 4, 4, size)
         print(f"wrote {a.png} {shape} from {nf} images")
     return 0

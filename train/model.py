@@ -184,8 +184,8 @@ class Synthesis(nn.Module):
             rows = self.default_coords(self.R)
         if cols is None:
             cols = self.default_coords(self.R)
-        rows = torch.as_tensor(rows, dtype=torch.float32)
-        cols = torch.as_tensor(cols, dtype=torch.float32)
+        rows = torch.as_tensor(rows, dtype=torch.float32, device=ws.device)
+        cols = torch.as_tensor(cols, dtype=torch.float32, device=ws.device)
         H, W = rows.shape[0], cols.shape[0]
         r, B = self.rank, self.B
         ws = ws.to(torch.float32)

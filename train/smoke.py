@@ -2,8 +2,9 @@
 
     /usr/bin/python3 -m train.smoke --out DIR
 
-Writes DIR/model.safetensors (EMA generator, tileable) and exits 0 when all losses are finite and the
-exported file loads back and renders finite pixels identical to the in-memory generator.
+Writes DIR/model.safetensors (EMA generator, tileable) and exits 0 when all losses are finite, the
+exported file loads back and renders finite pixels, a resume continues the step count with an overridden
+batch, and the crop sampler without rotations keeps an image's up direction.
 """
 import argparse
 import math
@@ -13,8 +14,19 @@ import time
 
 import torch
 
+from .data import CropSampler
 from .st import load_generator, read_safetensors
 from . import trainer
+
+
+def check_upright_crops():
+    """--no-rotate: crops of an image that brightens from top to bottom must stay brighter at the bottom."""
+    ramp = torch.linspace(0, 255, 96).round().to(torch.uint8)
+    img = ramp.view(1, 96, 1).expand(3, 96, 96).contiguous()
+    crops = CropSampler([img], 16, wrap=False, seed=1, rotate=False).batch(64)
+    assert (crops[:, :, -1].mean(dim=(1, 2)) > crops[:, :, 0].mean(dim=(1, 2))).all(), "a crop was turned"
+    crops = CropSampler([img], 16, wrap=False, seed=1, rotate=True).batch(64)
+    assert (crops[:, :, -1].mean(dim=(1, 2)) < crops[:, :, 0].mean(dim=(1, 2))).any(), "rotations never happen"
 
 
 def main(argv=None):
@@ -40,6 +52,15 @@ def main(argv=None):
     with torch.no_grad():
         img = G(torch.randn(2, cfg["z_dim"]))
     assert torch.isfinite(img).all() and img.shape == (2, 3, 16, 16), img.shape
+    ckpt = os.path.join(a.out, "run", "ckpt.pt")
+    rc = trainer.main(["--synthetic", "--resume", ckpt, "--batch", "4", "--max-steps", str(a.steps + 1),
+                       "--minutes", "5", "--log-seconds", "0", "--grid", "2", "--out", model,
+                       "--run-dir", os.path.join(a.out, "run")])
+    assert rc == 0
+    st = torch.load(ckpt, map_location="cpu", weights_only=False)
+    assert (st["step"], st["nimg"], st["args"]["batch"]) == (a.steps + 1, a.steps * 8 + 4, 4), \
+        (st["step"], st["nimg"], st["args"]["batch"])
+    check_upright_crops()
     print(f"smoke OK: {model} ({os.path.getsize(model)} bytes, {len(tensors)} tensors) "
           f"in {time.time() - t0:.1f} s")
     return 0

@@ -1,9 +1,9 @@
-"""CREPS GAN trainer (CPU friendly).
+"""CREPS GAN trainer (CPU friendly; CUDA when present).
 
     /usr/bin/python3 -m train --data DIR|IMAGE --res 64 --minutes 120 --out model.safetensors \
         [--resume CKPT] [--tileable]
 
-Non-saturating logistic loss, lazy R1 on reals, EMA generator, Adam(betas=(0, 0.99)).
+Non-saturating logistic loss, lazy R1 on reals, EMA generator, Adam(betas=(0.0, 0.99)).
 Checkpoints (.pt) and PNG sample grids go to the run directory (default train/runs/<out name>/).
 """
 import argparse
@@ -11,7 +11,9 @@ import copy
 import json
 import math
 import os
+import queue
 import sys
+import threading
 import time
 
 import numpy as np
@@ -41,7 +43,8 @@ def parse_args(argv=None):
     ap.add_argument("--shift", type=float, default=None,
                     help="render each batch at coordinates shifted by U[0, SHIFT) per axis (default: 1 with "
                          "--tileable, so D sees the wrap seam inside its view; 0 otherwise)")
-    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--batch", type=int, default=None,
+                    help="images per step (default 8, or the checkpoint's on --resume; given, it wins)")
     ap.add_argument("--glr", type=float, default=0.002)
     ap.add_argument("--dlr", type=float, default=0.002)
     ap.add_argument("--gamma", type=float, default=0.5, help="R1 weight")
@@ -61,7 +64,10 @@ def parse_args(argv=None):
     ap.add_argument("--crop-max", type=float, default=0.5)
     ap.add_argument("--max-side", type=int, default=512, help="images are first resized to this size")
     ap.add_argument("--no-wrap", action="store_true", help="do not wrap crops around image borders")
+    ap.add_argument("--no-rotate", action="store_true",
+                    help="horizontal flips only, no vertical flips or 90-degree turns (photographs have an up)")
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--device", default="auto", help="auto (cuda when present), cpu, cuda, cuda:N")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--log-seconds", type=float, default=30.0)
     ap.add_argument("--ckpt-minutes", type=float, default=10.0)
@@ -79,10 +85,11 @@ def make_models(a):
 
 
 def save_grid(G, path, n, res, seed=123):
-    z = torch.from_numpy(np.random.RandomState(seed).randn(n * n, G.z_dim)).float()
+    dev = G.mapping.w_avg.device
+    z = torch.from_numpy(np.random.RandomState(seed).randn(n * n, G.z_dim)).float().to(dev)
     with torch.no_grad():
         imgs = torch.cat([G(z[i:i + 8]) for i in range(0, n * n, 8)])
-    imgs = (imgs * 127.5 + 128).clamp(0, 255).to(torch.uint8)
+    imgs = (imgs * 127.5 + 128).clamp(0, 255).to(torch.uint8).cpu()
     grid = imgs.reshape(n, n, 3, res, res).permute(0, 3, 1, 4, 2).reshape(n * res, n * res, 3)
     Image.fromarray(grid.numpy()).save(path)
 
@@ -99,29 +106,81 @@ def load_data(a):
     return imgs, files
 
 
+class Prefetcher:
+    """Draws the real batches on a background thread (torch's crop/resize ops release the GIL), so the
+    CPU sampling overlaps the training step; one producer keeps the sampler's sequence deterministic."""
+
+    def __init__(self, sampler, batch, device, depth=4):
+        self.q = queue.Queue(maxsize=depth)
+        self.device = device
+        self.stop = threading.Event()
+        pin = device.type == "cuda"
+
+        def work():
+            while not self.stop.is_set():
+                x = sampler.batch(batch)
+                if pin:
+                    x = x.pin_memory()
+                while not self.stop.is_set():
+                    try:
+                        self.q.put(x, timeout=0.5)
+                        break
+                    except queue.Full:
+                        pass
+
+        self.thread = threading.Thread(target=work, daemon=True)
+        self.thread.start()
+
+    def next(self):
+        return self.q.get().to(self.device, non_blocking=True)
+
+    def close(self):
+        self.stop.set()
+        self.thread.join()
+
+
+def pick_device(name):
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    dev = torch.device(name)
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        sys.exit(f"--device {name}: torch {torch.__version__} sees no CUDA device")
+    return dev
+
+
 def main(argv=None):
     a = parse_args(argv)
     if a.threads:
         torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
+    device = pick_device(a.device)
+    if device.type == "cuda":
+        # TF32 for training only: exported weights are float32 and every backend renders them exactly.
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
     run_dir = a.run_dir or os.path.join(os.path.dirname(__file__), "runs",
                                         os.path.splitext(os.path.basename(a.out))[0])
     os.makedirs(run_dir, exist_ok=True)
 
     state = None
     if a.resume:
-        state = torch.load(a.resume, map_location="cpu")
+        state = torch.load(a.resume, map_location="cpu", weights_only=False)  # our own pickle: trusted files only
         saved = state["args"]
         for k in ["z_dim", "w_dim", "res", "channel_base", "channel_max", "biline", "rank", "map_layers",
-                  "d_channel_base", "d_channel_max", "tileable", "batch"]:
+                  "d_channel_base", "d_channel_max", "tileable"]:
             setattr(a, k, saved[k])
+        if a.batch is None:
+            a.batch = saved["batch"]
+    if a.batch is None:
+        a.batch = 8
     G, D = make_models(a)
+    G, D = G.to(device), D.to(device)
     G_ema = copy.deepcopy(G).eval()
     for p in G_ema.parameters():
         p.requires_grad_(False)
     mb = a.r1_every / (a.r1_every + 1)
-    opt_G = torch.optim.Adam(G.parameters(), lr=a.glr, betas=(0, 0.99), eps=1e-8)
-    opt_D = torch.optim.Adam(D.parameters(), lr=a.dlr * mb, betas=(0, 0.99 ** mb), eps=1e-8)
+    opt_G = torch.optim.Adam(G.parameters(), lr=a.glr, betas=(0.0, 0.99), eps=1e-8)
+    opt_D = torch.optim.Adam(D.parameters(), lr=a.dlr * mb, betas=(0.0, 0.99 ** mb), eps=1e-8)
     step, nimg, elapsed0 = 0, 0, 0.0
     if state is not None:
         G.load_state_dict(state["G"])
@@ -133,11 +192,13 @@ def main(argv=None):
         print(f"resumed {a.resume}: step {step}, {nimg / 1000:.1f} kimg")
 
     imgs, files = load_data(a)
-    sampler = CropSampler(imgs, a.res, a.crop_min, a.crop_max, wrap=not a.no_wrap, seed=a.seed + step)
+    sampler = CropSampler(imgs, a.res, a.crop_min, a.crop_max, wrap=not a.no_wrap, seed=a.seed + step,
+                          rotate=not a.no_rotate)
     nG = sum(p.numel() for p in G.parameters())
     nD = sum(p.numel() for p in D.parameters())
     print(f"data: {len(files)} images; G {nG / 1e6:.2f} M params, D {nD / 1e6:.2f} M params; "
-          f"config {json.dumps(G.config)}; threads {torch.get_num_threads()}; run dir {run_dir}", flush=True)
+          f"config {json.dumps(G.config)}; batch {a.batch}; device {device}; threads {torch.get_num_threads()}; "
+          f"run dir {run_dir}", flush=True)
     with open(os.path.join(run_dir, "files.txt"), "w") as f:
         f.write("\n".join(files) + "\n")
 
@@ -150,14 +211,16 @@ def main(argv=None):
     hist = {"D": [], "G": [], "r1": []}
     early_saved = nimg >= a.early_kimg * 1000
     log_steps0 = step
+    reals = Prefetcher(sampler, B, device)
 
-    def checkpoint(tag=None):
+    def checkpoint(tag=None, keep_resume=True):
         st = {"G": G.state_dict(), "D": D.state_dict(), "G_ema": G_ema.state_dict(),
               "opt_G": opt_G.state_dict(), "opt_D": opt_D.state_dict(), "step": step, "nimg": nimg,
               "elapsed": elapsed0 + time.time() - t_start, "args": vars(a), "config": G.config}
         p = os.path.join(run_dir, "ckpt.pt")
-        torch.save(st, p + ".tmp")
-        os.replace(p + ".tmp", p)
+        if keep_resume:
+            torch.save(st, p + ".tmp")
+            os.replace(p + ".tmp", p)
         if tag:
             torch.save(st, os.path.join(run_dir, f"ckpt-{tag}.pt"))
         save_grid(G_ema, os.path.join(run_dir, f"grid-{nimg // 1000:05d}kimg.png"), a.grid, a.res)
@@ -167,13 +230,13 @@ def main(argv=None):
     while True:
         if time.time() - t_start >= budget or (a.max_steps and step >= a.max_steps):
             break
-        real = sampler.batch(B)
-        z = torch.randn(B, G.z_dim)
+        real = reals.next()
+        z = torch.randn(B, G.z_dim, device=device)
         rows = cols = None
         if shift > 0:
             # A random translation per batch: for a tileable G this rolls the period, moving the wrap
             # seam into the discriminator's view; for any G it trains translation-invariant statistics.
-            base = G.synthesis.default_coords(a.res)
+            base = G.synthesis.default_coords(a.res).to(device)
             rows, cols = base + float(torch.rand([]) * shift), base + float(torch.rand([]) * shift)
         fake = G(z, rows=rows, cols=cols, update_w_avg=True)
 
@@ -185,7 +248,7 @@ def main(argv=None):
         d_real = D(real_in)
         d_fake = D(fake.detach())
         loss_D = F.softplus(d_fake).mean() + F.softplus(-d_real).mean()
-        r1 = torch.zeros([])
+        r1 = torch.zeros([], device=device)
         if do_r1:
             (g,) = torch.autograd.grad(d_real.sum(), real_in, create_graph=True)
             r1 = g.square().sum(dim=[1, 2, 3]).mean()
@@ -213,20 +276,23 @@ def main(argv=None):
             for be, b in zip(G_ema.buffers(), G.buffers()):
                 be.copy_(b)
 
-        hist["D"].append(loss_D.item() - (r1.item() * a.gamma / 2 * a.r1_every if do_r1 else 0))
-        hist["G"].append(loss_G.item())
+        # Losses stay on the device until the log line: an .item() per step would stall CUDA every step.
+        hist["D"].append((loss_D - r1 * (a.gamma / 2 * a.r1_every) if do_r1 else loss_D).detach())
+        hist["G"].append(loss_G.detach())
         if do_r1:
-            hist["r1"].append(r1.item())
-        if not all(math.isfinite(v) for v in (hist["D"][-1], hist["G"][-1])):
-            checkpoint("nan")
-            sys.exit("non-finite loss")
+            hist["r1"].append(r1.detach())
 
         now = time.time()
         if now - last_log >= a.log_seconds:
+            mean = {k: torch.stack(v).mean().item() if v else 0.0 for k, v in hist.items()}
+            if not (math.isfinite(mean["D"]) and math.isfinite(mean["G"])):
+                checkpoint("nan", keep_resume=False)
+                reals.close()
+                sys.exit("non-finite loss (the last good state is the previous ckpt.pt)")
             sps = (step - log_steps0) / (now - last_log)
             left = max(0.0, budget - (now - t_start))
-            print(f"step {step:6d} kimg {nimg / 1000:7.2f} lossD {np.mean(hist['D']):.3f} "
-                  f"lossG {np.mean(hist['G']):.3f} r1 {np.mean(hist['r1']) if hist['r1'] else 0:.4f} "
+            print(f"step {step:6d} kimg {nimg / 1000:7.2f} lossD {mean['D']:.3f} "
+                  f"lossG {mean['G']:.3f} r1 {mean['r1']:.4f} "
                   f"{sps:.2f} steps/s ({sps * B:.1f} img/s) ETA {left / 60:.1f} min "
                   f"(~{(nimg + sps * B * left) / 1000:.1f} kimg at end)", flush=True)
             hist = {"D": [], "G": [], "r1": []}
@@ -239,6 +305,7 @@ def main(argv=None):
             checkpoint()
             last_ckpt = time.time()
 
+    reals.close()
     checkpoint()
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     export_generator(G_ema, a.out)
