@@ -12,6 +12,7 @@ public class BundledModelTests
 
     [TestCase("terrain.safetensors", false)]
     [TestCase("rock-tileable.safetensors", true)]
+    [TestCase("landscape.safetensors", false)]
     public void LoadsAndEverySeedIsADifferentFiniteTexture(string name, bool tileable)
     {
         var m = CrepsModel.Load(ModelPath(name));
