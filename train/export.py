@@ -6,11 +6,13 @@
 stored as bfloat16 (torch casts them back to float32 when an optimizer loads them on --resume).
 """
 import argparse
+import os
 
 import torch
 
 from .model import Generator
 from .st import export_generator
+from .trainer import load_checkpoint
 
 
 def main(argv=None):
@@ -19,7 +21,7 @@ def main(argv=None):
     ap.add_argument("--out", default=None)
     ap.add_argument("--pack", default=None)
     a = ap.parse_args(argv)
-    st = torch.load(a.ckpt, map_location="cpu", weights_only=False)  # our own pickle: trusted files only
+    st = load_checkpoint(a.ckpt)
     if a.out:
         G = Generator(**st["config"])
         G.load_state_dict(st["G_ema"])
@@ -30,7 +32,8 @@ def main(argv=None):
             for s in st[k]["state"].values():
                 for name in ["exp_avg", "exp_avg_sq"]:
                     s[name] = s[name].to(torch.bfloat16)
-        torch.save(st, a.pack)
+        torch.save(st, a.pack + ".tmp")
+        os.replace(a.pack + ".tmp", a.pack)
         print(f"packed resume checkpoint to {a.pack}")
 
 

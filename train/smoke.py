@@ -57,7 +57,7 @@ def main(argv=None):
                        "--minutes", "5", "--log-seconds", "0", "--grid", "2", "--out", model,
                        "--run-dir", os.path.join(a.out, "run")])
     assert rc == 0
-    st = torch.load(ckpt, map_location="cpu", weights_only=False)
+    st = trainer.load_checkpoint(ckpt)
     assert (st["step"], st["nimg"], st["args"]["batch"]) == (a.steps + 1, a.steps * 8 + 4, 4), \
         (st["step"], st["nimg"], st["args"]["batch"])
     check_upright_crops()

@@ -1,5 +1,6 @@
 """Minimal safetensors reader/writer (F32 only) and generator import/export."""
 import json
+import os
 import struct
 
 import numpy as np
@@ -39,11 +40,13 @@ def write_safetensors(path, tensors, metadata=None):
         off += len(raw)
     h = json.dumps(header, separators=(",", ":")).encode("utf-8")
     h += b" " * ((8 - len(h) % 8) % 8)  # align data start to 8 bytes
-    with open(path, "wb") as f:
+    # written beside and renamed into place: an interrupted export never leaves a partial model file
+    with open(path + ".tmp", "wb") as f:
         f.write(struct.pack("<Q", len(h)))
         f.write(h)
         for raw in blobs:
             f.write(raw)
+    os.replace(path + ".tmp", path)
 
 
 def generator_tensors(G):

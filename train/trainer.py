@@ -76,6 +76,24 @@ def parse_args(argv=None):
     return ap.parse_args(argv)
 
 
+CKPT_KEYS = ("G", "D", "G_ema", "opt_G", "opt_D", "step", "nimg", "args", "config")
+
+
+def load_checkpoint(path):
+    """A training checkpoint (.pt) on the CPU, or exit with one line saying what is wrong with the file.
+    It is a pickle of our own: load only checkpoints you trust."""
+    if not os.path.isfile(path):
+        sys.exit(f"checkpoint {path}: no such file")
+    try:
+        st = torch.load(path, map_location="cpu", weights_only=False)
+    except Exception as e:  # truncated zip, not a torch file, ...
+        sys.exit(f"checkpoint {path}: not a readable training checkpoint ({type(e).__name__}: {e})")
+    missing = [k for k in CKPT_KEYS if not isinstance(st, dict) or k not in st]
+    if missing:
+        sys.exit(f"checkpoint {path}: not a training checkpoint of train/ (missing {', '.join(missing)})")
+    return st
+
+
 def make_models(a):
     G = Generator(z_dim=a.z_dim, w_dim=a.w_dim, img_resolution=a.res, channel_base=a.channel_base,
                   channel_max=a.channel_max, biline_channels=a.biline, rank=a.rank,
@@ -164,7 +182,7 @@ def main(argv=None):
 
     state = None
     if a.resume:
-        state = torch.load(a.resume, map_location="cpu", weights_only=False)  # our own pickle: trusted files only
+        state = load_checkpoint(a.resume)
         saved = state["args"]
         for k in ["z_dim", "w_dim", "res", "channel_base", "channel_max", "biline", "rank", "map_layers",
                   "d_channel_base", "d_channel_max", "tileable"]:
