@@ -136,9 +136,12 @@ class Prefetcher:
 
         def work():
             while not self.stop.is_set():
-                x = sampler.batch(batch)
-                if pin:
-                    x = x.pin_memory()
+                try:
+                    x = sampler.batch(batch)
+                    if pin:
+                        x = x.pin_memory()
+                except Exception as e:  # handed to the training loop: it raises instead of waiting forever
+                    x = e
                 while not self.stop.is_set():
                     try:
                         self.q.put(x, timeout=0.5)
@@ -150,7 +153,10 @@ class Prefetcher:
         self.thread.start()
 
     def next(self):
-        return self.q.get().to(self.device, non_blocking=True)
+        x = self.q.get()
+        if isinstance(x, Exception):
+            raise RuntimeError("drawing a batch of real crops failed") from x
+        return x.to(self.device, non_blocking=True)
 
     def close(self):
         self.stop.set()
