@@ -2,8 +2,10 @@
 
     /usr/bin/python3 -m train.export --ckpt train/runs/X/ckpt.pt [--out X.safetensors] [--pack X.pt]
 
---pack keeps G, D, G_ema (float32), step/kimg/args, and the Adam states with their moment tensors
-stored as bfloat16 (torch casts them back to float32 when an optimizer loads them on --resume).
+--pack keeps G, D, G_ema (float32), step/kimg/args, and the Adam states with the second moment stored
+as bfloat16 (torch casts it back to float32 when an optimizer loads it on --resume). The first moment is
+dropped: with beta1 = 0 it is the last gradient, which the next step overwrites before reading it
+(load_checkpoint puts zeros back).
 """
 import argparse
 import os
@@ -29,9 +31,13 @@ def main(argv=None):
         print(f"exported G_ema ({st['nimg'] / 1000:.2f} kimg, step {st['step']}) to {a.out}")
     if a.pack:
         for k in ["opt_G", "opt_D"]:
+            beta1_zero = all(float(g["betas"][0]) == 0.0 for g in st[k]["param_groups"])
             for s in st[k]["state"].values():
-                for name in ["exp_avg", "exp_avg_sq"]:
-                    s[name] = s[name].to(torch.bfloat16)
+                s["exp_avg_sq"] = s["exp_avg_sq"].to(torch.bfloat16)
+                if beta1_zero:
+                    del s["exp_avg"]
+                else:
+                    s["exp_avg"] = s["exp_avg"].to(torch.bfloat16)
         torch.save(st, a.pack + ".tmp")
         os.replace(a.pack + ".tmp", a.pack)
         print(f"packed resume checkpoint to {a.pack}")

@@ -16,7 +16,7 @@ import torch
 
 from .data import CropSampler
 from .st import load_generator, read_safetensors
-from . import trainer
+from . import export, trainer
 
 
 def check_upright_crops():
@@ -53,7 +53,9 @@ def main(argv=None):
         img = G(torch.randn(2, cfg["z_dim"]))
     assert torch.isfinite(img).all() and img.shape == (2, 3, 16, 16), img.shape
     ckpt = os.path.join(a.out, "run", "ckpt.pt")
-    rc = trainer.main(["--synthetic", "--resume", ckpt, "--batch", "4", "--max-steps", str(a.steps + 1),
+    packed = os.path.join(a.out, "packed.pt")  # resume from the small form that train/checkpoints/ holds
+    export.main(["--ckpt", ckpt, "--pack", packed])
+    rc = trainer.main(["--synthetic", "--resume", packed, "--batch", "4", "--max-steps", str(a.steps + 1),
                        "--minutes", "5", "--log-seconds", "0", "--grid", "2", "--out", model,
                        "--run-dir", os.path.join(a.out, "run")])
     assert rc == 0

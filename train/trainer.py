@@ -91,6 +91,12 @@ def load_checkpoint(path):
     missing = [k for k in CKPT_KEYS if not isinstance(st, dict) or k not in st]
     if missing:
         sys.exit(f"checkpoint {path}: not a training checkpoint of train/ (missing {', '.join(missing)})")
+    for opt in ("opt_G", "opt_D"):
+        for s in st[opt]["state"].values():
+            # packed checkpoints drop Adam's first moment: with beta1 = 0 it is the last gradient,
+            # overwritten by the next step before it is read
+            if "exp_avg" not in s:
+                s["exp_avg"] = torch.zeros(s["exp_avg_sq"].shape)
     return st
 
 
