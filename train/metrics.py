@@ -6,6 +6,7 @@
     /usr/bin/python3 -m train.metrics seam  --model M.safetensors [--n 16 --size 256]
     /usr/bin/python3 -m train.metrics sheet --model M.safetensors --png OUT.png [--tiled]
     /usr/bin/python3 -m train.metrics realsheet --real DIR --png OUT.png [--include a,b --exclude c]
+    /usr/bin/python3 -m train.metrics separability --model M.safetensors --real DIR [--k 4] [--n 256]
 
 swd: sliced Wasserstein distance on 7x7 patches of a Laplacian pyramid (as in ProGAN: 128 patches per
 image and level, per-channel normalised descriptors, 4 x 128 random directions, x1e3), between
@@ -16,6 +17,9 @@ scale: render 256^2 and 512^2 (pixel-centre coordinates (i+0.5)/n), box-downsamp
 256^2 and report PSNR (dB, images in [0,1]) and SSIM (11x11 Gaussian window, sigma 1.5).
 seam: renders at pixel centres; mean |difference| across the left/right and top/bottom wrap vs the
 mean |difference| between interior neighbours.
+separability: how "plaid" images are — the share of each image's (mean-removed luminance) energy that its
+best rank-k approximation (top k singular values) holds, for real crops and for each model's samples.
+A separable row-times-column pattern scores near 1, white noise about k/size, real ground textures ~0.5.
 """
 import argparse
 import math
@@ -45,6 +49,14 @@ def gen_images(G, n, seed=1000, size=None, psi=1.0, batch=16, rows=None, cols=No
         for i in range(0, n, batch):
             out.append(G(z[i:i + batch], psi=psi, rows=rows, cols=cols).clamp(-1, 1))
     return torch.cat(out)
+
+
+def separable_share(imgs, k=4):
+    """Per image: energy share of the top-k singular values of its mean-removed luminance ([N] tensor)."""
+    y = 0.299 * imgs[:, 0] + 0.587 * imgs[:, 1] + 0.114 * imgs[:, 2]
+    y = y - y.mean(dim=(1, 2), keepdim=True)
+    e = torch.linalg.svdvals(y.double()).square()
+    return e[:, :k].sum(dim=1) / e.sum(dim=1).clamp_min(1e-20)
 
 
 # ----------------------------------------------------------------------------------------- SWD
@@ -214,7 +226,8 @@ def sheet(G, path, n=4, size=128, tiled=False, seed=4000):
 
 def main(argv=None):
     ap = argparse.ArgumentParser()
-    ap.add_argument("cmd", choices=["swd", "scale", "seam", "sheet", "realsheet"])
+    ap.add_argument("cmd", choices=["swd", "scale", "seam", "sheet", "realsheet", "separability"])
+    ap.add_argument("--k", type=int, default=4, help="separability: rank of the approximation")
     ap.add_argument("--model", action="append", default=[], help="repeatable (swd, scale, seam)")
     ap.add_argument("--real", action="append", default=[], help="held-out image dir(s) for swd")
     ap.add_argument("--train", action="append", default=[], help="training image dir(s): real-vs-real floor")
@@ -277,6 +290,18 @@ def main(argv=None):
         G, cfg = load_generator(a.model[0])
         shape = sheet(G, a.png, size=a.size if a.size != 256 else 128, tiled=a.tiled)
         print(f"wrote {a.png} {shape}")
+    elif a.cmd == "separability":
+        n = a.n or 256
+        G0, cfg0 = load_generator(a.model[0])
+        res = cfg0["img_resolution"]
+        real, nf = real_crops(a.real, inc, exc, res, n, a.crop_min, a.crop_max, seed=11, **crop_opts)
+        print(f"share of energy in the top {a.k} singular values ({n} images of {res}^2; mean / median)")
+        rows = [(f"real crops ({nf} images)", real)]
+        rows += [(m, gen_images(load_generator(m)[0], n, seed=5)) for m in a.model]
+        rows.append(("white noise", torch.randn(n, 3, res, res, generator=torch.Generator().manual_seed(0))))
+        for name, imgs in rows:
+            sh = separable_share(imgs, a.k)
+            print(f"| {name} | {sh.mean().item():.3f} | {sh.median().item():.3f} |")
     elif a.cmd == "realsheet":
         # 16 real crops (the training crop sampler at the sheet's size) to set beside a model's sample sheet
         size = a.size if a.size != 256 else 128
