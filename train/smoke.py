@@ -42,6 +42,7 @@ def main(argv=None):
         "--synthetic", "--res", "16", "--z-dim", "32", "--w-dim", "32", "--channel-base", "256",
         "--channel-max", "32", "--biline", "8", "--map-layers", "2", "--d-channel-base", "256",
         "--d-channel-max", "32", "--batch", "8", "--max-steps", str(a.steps), "--minutes", "5",
+        "--pl-weight", "2", "--pl-every", "2",
         "--log-seconds", "0", "--grid", "2", "--tileable", "--early-kimg", "1000000",
         "--out", model, "--run-dir", os.path.join(a.out, "run")])
     assert rc == 0

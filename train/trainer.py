@@ -3,7 +3,8 @@
     /usr/bin/python3 -m train --data DIR|IMAGE --res 64 --minutes 120 --out model.safetensors \
         [--resume CKPT] [--tileable]
 
-Non-saturating logistic loss, lazy R1 on reals, EMA generator, Adam(betas=(0.0, 0.99)).
+Non-saturating logistic loss, lazy R1 on reals, optional lazy path-length regularisation (--pl-weight),
+EMA generator, Adam(betas=(0.0, 0.99)).
 Checkpoints (.pt) and PNG sample grids go to the run directory (default train/runs/<out name>/).
 """
 import argparse
@@ -49,6 +50,10 @@ def parse_args(argv=None):
     ap.add_argument("--dlr", type=float, default=0.002)
     ap.add_argument("--gamma", type=float, default=0.5, help="R1 weight")
     ap.add_argument("--r1-every", type=int, default=16)
+    ap.add_argument("--pl-weight", type=float, default=0.0,
+                    help="path-length regularisation weight (0: off; the official CREPS recipe uses 2)")
+    ap.add_argument("--pl-every", type=int, default=4, help="lazy path-length regularisation interval")
+    ap.add_argument("--pl-decay", type=float, default=0.01, help="decay of the running mean path length")
     ap.add_argument("--ema-kimg", type=float, default=None, help="default batch*10/32")
     ap.add_argument("--ema-rampup", type=float, default=0.05)
     ap.add_argument("--z-dim", type=int, default=128)
@@ -208,17 +213,25 @@ def main(argv=None):
     G_ema = copy.deepcopy(G).eval()
     for p in G_ema.parameters():
         p.requires_grad_(False)
-    mb = a.r1_every / (a.r1_every + 1)
-    opt_G = torch.optim.Adam(G.parameters(), lr=a.glr, betas=(0.0, 0.99), eps=1e-8)
-    opt_D = torch.optim.Adam(D.parameters(), lr=a.dlr * mb, betas=(0.0, 0.99 ** mb), eps=1e-8)
+    # lazy regularisation: a net that also takes a regulariser step every k steps runs its Adam at
+    # lr * k/(k+1) and beta2 ** (k/(k+1)), so k+1 updates move it as far as k plain ones would
+    mb_D = a.r1_every / (a.r1_every + 1)
+    mb_G = a.pl_every / (a.pl_every + 1) if a.pl_weight > 0 else 1.0
+    opt_G = torch.optim.Adam(G.parameters(), lr=a.glr * mb_G, betas=(0.0, 0.99 ** mb_G), eps=1e-8)
+    opt_D = torch.optim.Adam(D.parameters(), lr=a.dlr * mb_D, betas=(0.0, 0.99 ** mb_D), eps=1e-8)
     step, nimg, elapsed0 = 0, 0, 0.0
+    pl_mean = torch.zeros([], device=device)
     if state is not None:
         G.load_state_dict(state["G"])
         D.load_state_dict(state["D"])
         G_ema.load_state_dict(state["G_ema"])
-        opt_G.load_state_dict(state["opt_G"])
-        opt_D.load_state_dict(state["opt_D"])
+        for opt, key in ((opt_G, "opt_G"), (opt_D, "opt_D")):
+            hyper = [(g["lr"], g["betas"]) for g in opt.param_groups]
+            opt.load_state_dict(state[key])
+            for g, (lr, betas) in zip(opt.param_groups, hyper):  # this run's lr/betas, not the checkpoint's
+                g["lr"], g["betas"] = lr, betas
         step, nimg, elapsed0 = state["step"], state["nimg"], state.get("elapsed", 0.0)
+        pl_mean.fill_(float(state.get("pl_mean", 0.0)))
         print(f"resumed {a.resume}: step {step}, {nimg / 1000:.1f} kimg")
 
     imgs, files = load_data(a)
@@ -238,7 +251,7 @@ def main(argv=None):
     t_start = time.time()
     budget = a.minutes * 60
     last_log = last_ckpt = time.time()
-    hist = {"D": [], "G": [], "r1": []}
+    hist = {"D": [], "G": [], "r1": [], "pl": []}
     early_saved = nimg >= a.early_kimg * 1000
     log_steps0 = step
     reals = Prefetcher(sampler, B, device)
@@ -246,7 +259,8 @@ def main(argv=None):
     def checkpoint(tag=None, keep_resume=True):
         st = {"G": G.state_dict(), "D": D.state_dict(), "G_ema": G_ema.state_dict(),
               "opt_G": opt_G.state_dict(), "opt_D": opt_D.state_dict(), "step": step, "nimg": nimg,
-              "elapsed": elapsed0 + time.time() - t_start, "args": vars(a), "config": G.config}
+              "elapsed": elapsed0 + time.time() - t_start, "args": vars(a), "config": G.config,
+              "pl_mean": float(pl_mean)}
         p = os.path.join(run_dir, "ckpt.pt")
         if keep_resume:
             torch.save(st, p + ".tmp")
@@ -295,6 +309,21 @@ def main(argv=None):
         loss_G.backward()
         opt_G.step()
 
+        # --- lazy path-length regularisation: a fixed-size step in w should move the image by a
+        # fixed amount (|J_w^T y| for random image-space y stays near its running mean)
+        if a.pl_weight > 0 and step % a.pl_every == 0:
+            ws = G.mapping(torch.randn(max(1, B // 2), G.z_dim, device=device))
+            img = G.synthesis(ws, rows, cols)
+            y = torch.randn_like(img) / math.sqrt(img.shape[2] * img.shape[3])
+            (g,) = torch.autograd.grad((img * y).sum(), ws, create_graph=True)
+            lengths = g.square().sum(dim=2).mean(dim=1).sqrt()
+            pl_mean = pl_mean.lerp(lengths.mean().detach(), a.pl_decay)
+            pl = (lengths - pl_mean).square().mean()
+            opt_G.zero_grad(set_to_none=True)
+            (pl * a.pl_weight * a.pl_every).backward()
+            opt_G.step()
+            hist["pl"].append(pl.detach())
+
         # --- EMA
         nimg += B
         step += 1
@@ -315,17 +344,17 @@ def main(argv=None):
         now = time.time()
         if now - last_log >= a.log_seconds:
             mean = {k: torch.stack(v).mean().item() if v else 0.0 for k, v in hist.items()}
-            if not (math.isfinite(mean["D"]) and math.isfinite(mean["G"])):
+            if not all(math.isfinite(v) for v in mean.values()):
                 checkpoint("nan", keep_resume=False)
                 reals.close()
                 sys.exit("non-finite loss (the last good state is the previous ckpt.pt)")
             sps = (step - log_steps0) / (now - last_log)
             left = max(0.0, budget - (now - t_start))
             print(f"step {step:6d} kimg {nimg / 1000:7.2f} lossD {mean['D']:.3f} "
-                  f"lossG {mean['G']:.3f} r1 {mean['r1']:.4f} "
+                  f"lossG {mean['G']:.3f} r1 {mean['r1']:.4f} pl {mean['pl']:.4f} "
                   f"{sps:.2f} steps/s ({sps * B:.1f} img/s) ETA {left / 60:.1f} min "
                   f"(~{(nimg + sps * B * left) / 1000:.1f} kimg at end)", flush=True)
-            hist = {"D": [], "G": [], "r1": []}
+            hist = {"D": [], "G": [], "r1": [], "pl": []}
             last_log, log_steps0 = now, step
         if not early_saved and nimg >= a.early_kimg * 1000:
             checkpoint("early")
