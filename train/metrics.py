@@ -251,11 +251,16 @@ def main(argv=None):
     crop_opts = dict(wrap=not a.no_wrap, rotate=not a.no_rotate)
     if not a.model and a.cmd != "realsheet":
         ap.error(f"{a.cmd} needs --model")
+
+    def reference(n):
+        """n real crops at the first model's training resolution (the reference swd and separability share)."""
+        res = load_generator(a.model[0])[1]["img_resolution"]
+        real, nf = real_crops(a.real, inc, exc, res, n, a.crop_min, a.crop_max, seed=11, **crop_opts)
+        return real, nf, res
+
     if a.cmd == "swd":
         n = a.n or 1024
-        G0, cfg0 = load_generator(a.model[0])
-        res = cfg0["img_resolution"]
-        real, nf = real_crops(a.real, inc, exc, res, n, a.crop_min, a.crop_max, seed=11, **crop_opts)
+        real, nf, res = reference(n)
         nl = len(laplacian_pyramid(real[:1]))
         print(f"held-out real: {nf} images, {n} crops of {res}^2; SWD x1e3 per level "
               f"({' / '.join(str(res >> i) for i in range(nl))}) and mean")
@@ -292,9 +297,7 @@ def main(argv=None):
         print(f"wrote {a.png} {shape}")
     elif a.cmd == "separability":
         n = a.n or 256
-        G0, cfg0 = load_generator(a.model[0])
-        res = cfg0["img_resolution"]
-        real, nf = real_crops(a.real, inc, exc, res, n, a.crop_min, a.crop_max, seed=11, **crop_opts)
+        real, nf, res = reference(n)
         print(f"share of energy in the top {a.k} singular values ({n} images of {res}^2; mean / median)")
         rows = [(f"real crops ({nf} images)", real)]
         rows += [(m, gen_images(load_generator(m)[0], n, seed=5)) for m in a.model]
