@@ -7,6 +7,11 @@ Wildfire Games) into data/0ad-terrain/ as PNG files (data/ is git-ignored: never
 Takes art/textures/terrain/types/**/*.cached.dds, skips normal/specular maps (_norm, _spec), the
 water/ folder, flat colour swatches and test/grid textures. Also writes data/0ad-terrain/index.tsv
 (name, source path, size, split) where every 8th texture (sorted by name) is held out for metrics.
+
+Also writes data/0ad-rock-skins/ (with its index.tsv): the rock and cliff skins of the game's 3-D
+rocks (art/textures/skins/gaia/{stone_,rock_,*cliff}*, at least 256 px, opaque, no decals). No model
+trains on them: they are a held-out reference for the rock material model, from the same artists as
+its training textures (the 8 held-out terrain rock textures alone are too few to rank models).
 """
 import argparse
 import io
@@ -19,6 +24,9 @@ from PIL import Image
 ZIP = "/usr/share/games/0ad/mods/public/public.zip"
 PREFIX = "art/textures/terrain/types/"
 SKIP_WORDS = ("_norm", "_spec", "grid_", "bridge_", "test", "lava")
+SKIN_PREFIX = "art/textures/skins/gaia/"
+SKIN_WORDS = ("stone_", "rock_", "cliff")
+SKIN_SKIP = ("_norm", "_spec", "_ao", "/ao/", "decal_")
 
 
 def wanted(name):
@@ -29,6 +37,50 @@ def wanted(name):
         return False
     low = rel.lower()
     return not any(w in low for w in SKIP_WORDS)
+
+
+def wanted_skin(name):
+    low = name.lower()
+    return (low.startswith(SKIN_PREFIX) and low.endswith(".cached.dds") and any(w in low for w in SKIN_WORDS)
+            and not any(w in low for w in SKIN_SKIP))
+
+
+def decode(z, name, min_side, opaque=False):
+    """The texture as RGB, or None (with the reason printed) when unreadable, flat, small or (opaque=True)
+    partly transparent. The terrain set keeps its alpha-blind rule so its train/held-out split stays put."""
+    try:
+        im = Image.open(io.BytesIO(z.read(name)))
+        im.load()
+    except Exception as e:  # pragma: no cover
+        print("skip (unreadable)", name, e)
+        return None
+    if opaque and im.mode == "RGBA" and (np.asarray(im)[..., 3] < 128).mean() > 0.01:
+        print("skip (transparent parts)", name)
+        return None
+    im = im.convert("RGB")
+    if np.asarray(im, dtype=np.float32).std() < 4.0 or min(im.size) < min_side:
+        print("skip (flat or small)", name, im.size)
+        return None
+    return im
+
+
+def base_name(name, prefix):
+    base = name[len(prefix):-len(".cached.dds")].replace("/", "__").replace(" ", "_")
+    return os.path.splitext(base)[0]
+
+
+def extract_skins(z, out):
+    os.makedirs(out, exist_ok=True)
+    rows = []
+    for n in sorted(n for n in z.namelist() if wanted_skin(n)):
+        im = decode(z, n, 256, opaque=True)
+        if im is not None:
+            base = base_name(n, SKIN_PREFIX)
+            im.save(os.path.join(out, base + ".png"))
+            rows.append(f"{base}\t{n}\t{im.size[0]}x{im.size[1]}\theldout")
+    with open(os.path.join(out, "index.tsv"), "w") as f:
+        f.write("name\tsource\tsize\tsplit\n" + "\n".join(rows) + "\n")
+    print(f"wrote {len(rows)} rock skins to {out}")
 
 
 def main(argv=None):
@@ -45,19 +97,10 @@ def main(argv=None):
     rows = []
     kept = 0
     for n in names:
-        try:
-            im = Image.open(io.BytesIO(z.read(n)))
-            im.load()
-        except Exception as e:  # pragma: no cover
-            print("skip (unreadable)", n, e)
+        im = decode(z, n, 128)
+        if im is None:
             continue
-        im = im.convert("RGB")
-        a = np.asarray(im, dtype=np.float32)
-        if a.std() < 4.0 or min(im.size) < 128:
-            print("skip (flat or small)", n, im.size)
-            continue
-        base = n[len(PREFIX):-len(".cached.dds")].replace("/", "__").replace(" ", "_")
-        base = os.path.splitext(base)[0]
+        base = base_name(n, PREFIX)
         split = "heldout" if kept % args.holdout_every == args.holdout_every - 1 else "train"
         kept += 1
         im.save(os.path.join(out, split, base + ".png"))
@@ -66,6 +109,7 @@ def main(argv=None):
         f.write("name\tsource\tsize\tsplit\n" + "\n".join(rows) + "\n")
     print(f"wrote {len(rows)} textures to {out} "
           f"({sum(r.endswith('train') for r in rows)} train, {sum(r.endswith('heldout') for r in rows)} held out)")
+    extract_skins(z, os.path.join(args.out, "0ad-rock-skins"))
 
 
 if __name__ == "__main__":

@@ -233,6 +233,8 @@ def main(argv=None):
     ap.add_argument("--train", action="append", default=[], help="training image dir(s): real-vs-real floor")
     ap.add_argument("--include", default="")
     ap.add_argument("--exclude", default="")
+    ap.add_argument("--real-unfiltered", action="store_true",
+                    help="--include/--exclude pick --train textures only; every --real image is reference")
     ap.add_argument("--crop-min", type=float, default=0.25)
     ap.add_argument("--crop-max", type=float, default=0.5)
     ap.add_argument("--no-wrap", action="store_true", help="real crops stay inside the image (photographs)")
@@ -255,7 +257,8 @@ def main(argv=None):
     def reference(n):
         """n real crops at the first model's training resolution (the reference swd and separability share)."""
         res = load_generator(a.model[0])[1]["img_resolution"]
-        real, nf = real_crops(a.real, inc, exc, res, n, a.crop_min, a.crop_max, seed=11, **crop_opts)
+        real_inc, real_exc = ([], []) if a.real_unfiltered else (inc, exc)
+        real, nf = real_crops(a.real, real_inc, real_exc, res, n, a.crop_min, a.crop_max, seed=11, **crop_opts)
         return real, nf, res
 
     if a.cmd == "swd":
