@@ -113,6 +113,26 @@ def make_models(a):
     return G, D
 
 
+def discriminator_step(D, opt_D, real, fake, r1_gamma):
+    """One D update: logistic loss on real vs fake, plus R1 on the reals (weight r1_gamma / 2) when
+    r1_gamma > 0 (lazy R1 passes gamma * interval). Returns the logistic loss and R1, detached."""
+    for p in D.parameters():
+        p.requires_grad_(True)
+    real_in = real.detach().requires_grad_(r1_gamma > 0)
+    d_real = D(real_in)
+    loss = F.softplus(D(fake.detach())).mean() + F.softplus(-d_real).mean()
+    r1 = torch.zeros([], device=real.device)
+    total = loss
+    if r1_gamma > 0:
+        (g,) = torch.autograd.grad(d_real.sum(), real_in, create_graph=True)
+        r1 = g.square().sum(dim=[1, 2, 3]).mean()
+        total = loss + r1 * (r1_gamma / 2)
+    opt_D.zero_grad(set_to_none=True)
+    total.backward()
+    opt_D.step()
+    return loss.detach(), r1.detach()
+
+
 def save_grid(G, path, n, res, seed=123):
     dev = G.mapping.w_avg.device
     z = torch.from_numpy(np.random.RandomState(seed).randn(n * n, G.z_dim)).float().to(dev)
@@ -284,22 +304,8 @@ def main(argv=None):
             rows, cols = base + float(torch.rand([]) * shift), base + float(torch.rand([]) * shift)
         fake = G(z, rows=rows, cols=cols, update_w_avg=True)
 
-        # --- D step (logistic loss, lazy R1 on reals)
-        for p in D.parameters():
-            p.requires_grad_(True)
         do_r1 = a.gamma > 0 and step % a.r1_every == 0
-        real_in = real.detach().requires_grad_(do_r1)
-        d_real = D(real_in)
-        d_fake = D(fake.detach())
-        loss_D = F.softplus(d_fake).mean() + F.softplus(-d_real).mean()
-        r1 = torch.zeros([], device=device)
-        if do_r1:
-            (g,) = torch.autograd.grad(d_real.sum(), real_in, create_graph=True)
-            r1 = g.square().sum(dim=[1, 2, 3]).mean()
-            loss_D = loss_D + r1 * (a.gamma / 2) * a.r1_every
-        opt_D.zero_grad(set_to_none=True)
-        loss_D.backward()
-        opt_D.step()
+        loss_D, r1 = discriminator_step(D, opt_D, real, fake, a.gamma * a.r1_every if do_r1 else 0.0)
 
         # --- G step (non-saturating loss) on the same fakes
         for p in D.parameters():
@@ -336,7 +342,7 @@ def main(argv=None):
                 be.copy_(b)
 
         # Losses stay on the device until the log line: an .item() per step would stall CUDA every step.
-        hist["D"].append((loss_D - r1 * (a.gamma / 2 * a.r1_every) if do_r1 else loss_D).detach())
+        hist["D"].append(loss_D)
         hist["G"].append(loss_G.detach())
         if do_r1:
             hist["r1"].append(r1.detach())
