@@ -29,7 +29,8 @@ from .trainer import discriminator_step
 
 
 def fit(G, targets, steps, lr, seed=0, log=None):
-    """Regress G.synthesis (weights + per-image ws) onto targets [K,3,R,R] in [-1,1]; returns the fits."""
+    """Regress G.synthesis (weights + per-image ws) onto targets [K,3,R,R] in [-1,1]; yields
+    (step, mse, fits clamped to [-1,1]) every `log` steps and at the last one."""
     g = torch.Generator().manual_seed(seed)
     z = torch.randn(targets.shape[0], G.z_dim, generator=g)
     with torch.no_grad():
@@ -48,7 +49,6 @@ def fit(G, targets, steps, lr, seed=0, log=None):
             with torch.no_grad():
                 out = G.synthesis(ws).clamp(-1, 1)
             yield step, loss.item(), out
-    return
 
 
 def auc(pos, neg):
