@@ -25,7 +25,7 @@ from .data import CropSampler, list_images, load_image
 from .metrics import psnr, real_crops, save_sheet, separable_share
 from .model import Discriminator, Generator
 from .st import load_generator
-from .trainer import discriminator_step
+from .trainer import discriminator_step, lazy_adam
 
 
 def fit(G, targets, steps, lr, seed=0, log=None):
@@ -61,8 +61,7 @@ def discriminate(a, inc, exc):
     G, cfg = load_generator(a.model)
     res = cfg["img_resolution"]
     D = Discriminator(res, a.d_channel_base, a.d_channel_max)
-    mb = a.r1_every / (a.r1_every + 1)  # lazy R1: the trainer's Adam settings
-    opt = torch.optim.Adam(D.parameters(), lr=0.002 * mb, betas=(0.0, 0.99 ** mb), eps=1e-8)
+    opt = lazy_adam(D.parameters(), 0.002, a.r1_every)
     imgs = [load_image(f, 512) for f in list_images(a.train, inc, exc)]
     wrap = not a.no_wrap
     sampler = CropSampler(imgs, res, 0.25, 0.5, wrap=wrap, seed=a.seed, rotate=not a.no_rotate)
@@ -77,8 +76,7 @@ def discriminate(a, inc, exc):
     for step in range(1, a.steps + 1):
         with torch.no_grad():
             fake = G(torch.randn(a.batch, G.z_dim, generator=gz))
-        r1_gamma = a.gamma * a.r1_every if a.gamma > 0 and step % a.r1_every == 0 else 0.0
-        loss, _ = discriminator_step(D, opt, sampler.batch(a.batch), fake, r1_gamma)
+        loss, _ = discriminator_step(D, opt, sampler.batch(a.batch), fake, a.gamma, a.r1_every, step)
         if step % a.log == 0 or step == a.steps:
             with torch.no_grad():
                 sr = torch.cat([D(real_eval[i:i + 64]) for i in range(0, 512, 64)])
@@ -89,7 +87,7 @@ def discriminate(a, inc, exc):
 
 def main(argv=None):
     ap = argparse.ArgumentParser()
-    ap.add_argument("cmd", nargs="?", default="fit", choices=["fit", "discriminate"])
+    ap.add_argument("cmd", choices=["fit", "discriminate"])
     ap.add_argument("--real", action="append", required=True, help="image dir(s) to take (held-out) crops from")
     ap.add_argument("--train", action="append", default=[], help="discriminate: training image dir(s)")
     ap.add_argument("--model", default=None, help="discriminate: the frozen generator")

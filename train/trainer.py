@@ -113,24 +113,33 @@ def make_models(a):
     return G, D
 
 
-def discriminator_step(D, opt_D, real, fake, r1_gamma):
-    """One D update: logistic loss on real vs fake, plus R1 on the reals (weight r1_gamma / 2) when
-    r1_gamma > 0 (lazy R1 passes gamma * interval). Returns the logistic loss and R1, detached."""
+def lazy_adam(params, lr, every=0):
+    """The trainer's Adam (beta1 0, beta2 0.99). A net that also takes a lazy regulariser step every
+    `every` steps runs at lr * k/(k+1) and beta2 ** (k/(k+1)) (k = every), so k+1 updates move it as far
+    as k plain ones would; every=0: no lazy regulariser."""
+    mb = every / (every + 1) if every else 1.0
+    return torch.optim.Adam(params, lr=lr * mb, betas=(0.0, 0.99 ** mb), eps=1e-8)
+
+
+def discriminator_step(D, opt_D, real, fake, gamma, r1_every, step):
+    """One D update: logistic loss on real vs fake; on every r1_every-th step (lazy R1) also the R1
+    penalty on the reals, weighted gamma / 2 * r1_every. Returns the logistic loss (detached) and R1
+    (detached, or None on steps without it)."""
     for p in D.parameters():
         p.requires_grad_(True)
-    real_in = real.detach().requires_grad_(r1_gamma > 0)
+    do_r1 = gamma > 0 and step % r1_every == 0
+    real_in = real.detach().requires_grad_(do_r1)
     d_real = D(real_in)
     loss = F.softplus(D(fake.detach())).mean() + F.softplus(-d_real).mean()
-    r1 = torch.zeros([], device=real.device)
-    total = loss
-    if r1_gamma > 0:
+    total, r1 = loss, None
+    if do_r1:
         (g,) = torch.autograd.grad(d_real.sum(), real_in, create_graph=True)
         r1 = g.square().sum(dim=[1, 2, 3]).mean()
-        total = loss + r1 * (r1_gamma / 2)
+        total = loss + r1 * (gamma / 2 * r1_every)
     opt_D.zero_grad(set_to_none=True)
     total.backward()
     opt_D.step()
-    return loss.detach(), r1.detach()
+    return loss.detach(), None if r1 is None else r1.detach()
 
 
 def save_grid(G, path, n, res, seed=123):
@@ -233,12 +242,8 @@ def main(argv=None):
     G_ema = copy.deepcopy(G).eval()
     for p in G_ema.parameters():
         p.requires_grad_(False)
-    # lazy regularisation: a net that also takes a regulariser step every k steps runs its Adam at
-    # lr * k/(k+1) and beta2 ** (k/(k+1)), so k+1 updates move it as far as k plain ones would
-    mb_D = a.r1_every / (a.r1_every + 1)
-    mb_G = a.pl_every / (a.pl_every + 1) if a.pl_weight > 0 else 1.0
-    opt_G = torch.optim.Adam(G.parameters(), lr=a.glr * mb_G, betas=(0.0, 0.99 ** mb_G), eps=1e-8)
-    opt_D = torch.optim.Adam(D.parameters(), lr=a.dlr * mb_D, betas=(0.0, 0.99 ** mb_D), eps=1e-8)
+    opt_G = lazy_adam(G.parameters(), a.glr, a.pl_every if a.pl_weight > 0 else 0)
+    opt_D = lazy_adam(D.parameters(), a.dlr, a.r1_every)
     step, nimg, elapsed0 = 0, 0, 0.0
     pl_mean = torch.zeros([], device=device)
     if state is not None:
@@ -304,8 +309,7 @@ def main(argv=None):
             rows, cols = base + float(torch.rand([]) * shift), base + float(torch.rand([]) * shift)
         fake = G(z, rows=rows, cols=cols, update_w_avg=True)
 
-        do_r1 = a.gamma > 0 and step % a.r1_every == 0
-        loss_D, r1 = discriminator_step(D, opt_D, real, fake, a.gamma * a.r1_every if do_r1 else 0.0)
+        loss_D, r1 = discriminator_step(D, opt_D, real, fake, a.gamma, a.r1_every, step)
 
         # --- G step (non-saturating loss) on the same fakes
         for p in D.parameters():
@@ -344,8 +348,8 @@ def main(argv=None):
         # Losses stay on the device until the log line: an .item() per step would stall CUDA every step.
         hist["D"].append(loss_D)
         hist["G"].append(loss_G.detach())
-        if do_r1:
-            hist["r1"].append(r1.detach())
+        if r1 is not None:
+            hist["r1"].append(r1)
 
         now = time.time()
         if now - last_log >= a.log_seconds:
