@@ -69,7 +69,7 @@ public static class BakeCommand
             foreach (var p in shard.IsWhole ? TextureOutputs.Paths(spec, job.Out) : [job.Out])
                 AtomicFileSet.CheckTarget(p, force);
 
-        using var gen = backend == "cpu" ? new CpuGenerator(model, threads) : Backends.Create(model, backend, msg => stderr.WriteLine(msg));
+        using var gen = Backends.Create(model, backend, CommonOptions.Backend(threads), msg => stderr.WriteLine(msg));
         var tiles = TileRenderers.For(gen);
         stderr.WriteLine($"creps bake: {jobs.Count} texture(s) of {spec.Width}x{spec.Height} ({spec.Levels.Count} level(s), {spec.Supersample}x{spec.Supersample} samples) on {gen.Name}: {gen.DeviceDescription}");
         if (jobs.Count == 0) { stdout.WriteLine($"shard {a.Get("shard")} owns no seeds of {a.Get("seeds")}: nothing to do"); return 0; }

@@ -31,6 +31,7 @@ public static class BenchCommand
             Layouts = layouts,
             ModelPath = a.Get("model"),
             Threads = (int)(a.Long("threads", 1, 1024) ?? Environment.ProcessorCount),
+            Backend = CommonOptions.Backend(),
             Runs = (int)(a.Long("runs", 1, 1000) ?? (quick ? 2 : 3)),
             Warmup = (int)(a.Long("warmup", 0, 100) ?? 1),
             Backends = a.Get("backends")?.Split(',', StringSplitOptions.RemoveEmptyEntries),

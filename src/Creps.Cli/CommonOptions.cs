@@ -1,3 +1,4 @@
+using Creps.Render;
 using Creps.Render.Coordinates;
 using Creps.Render.Latents;
 using Creps.Render.Model;
@@ -14,6 +15,24 @@ public static class CommonOptions
     public const string RegionHelp = "[--scale S | --size WxH [--region x0,y0,x1,y1] | --rows SPEC --cols SPEC]";
 
     public static CrepsModel LoadModel(Args a) => CrepsModel.Load(a.Require("model"));
+
+    /// <summary>
+    /// How backends run. The CLI is the one place environment variables are read: CREPS_VK_DEVICE (index or part of a name)
+    /// and CREPS_VK_VALIDATION (1, or sync for synchronisation validation too).
+    /// </summary>
+    public static BackendOptions Backend(int threads = 0, long deviceBudgetBytes = 0, bool fp16 = false)
+    {
+        string? validation = Environment.GetEnvironmentVariable("CREPS_VK_VALIDATION");
+        return new BackendOptions
+        {
+            Threads = threads,
+            Device = Environment.GetEnvironmentVariable("CREPS_VK_DEVICE") is { Length: > 0 } d ? d : null,
+            Validation = validation is "1" or "sync",
+            SyncValidation = validation == "sync",
+            DeviceBudgetBytes = deviceBudgetBytes,
+            Fp16 = fp16,
+        };
+    }
 
     public static Latent Latent(Args a, CrepsModel m) => Latent(a, m, a.Long("seed", 0, uint.MaxValue));
 

@@ -26,7 +26,7 @@ public static class RenderCommand
         var (rows, cols) = CommonOptions.Coordinates(a, model);
         RenderArgs.CheckSize(rows.Length, cols.Length);
 
-        using var gen = Backends.Create(model, a.Get("backend") ?? "cpu", msg => stderr.WriteLine(msg));
+        using var gen = Backends.Create(model, a.Get("backend") ?? "cpu", CommonOptions.Backend(), msg => stderr.WriteLine(msg));
         stderr.WriteLine($"creps render: {cols.Length}x{rows.Length} on {gen.Name}: {gen.DeviceDescription}");
         var sw = System.Diagnostics.Stopwatch.StartNew();
         float[] img = gen.Render(latent, rows, cols);

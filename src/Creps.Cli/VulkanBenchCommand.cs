@@ -31,7 +31,9 @@ public static class VulkanBenchCommand
             Fp16 = a.Has("fp16"),
         };
         var setup = Stopwatch.StartNew();
-        using var gen = new VulkanGenerator(model, null, options);
+        var backend = CommonOptions.Backend();
+        using var context = VulkanContext.Create(new VulkanContextOptions { Device = backend.Device, Validation = backend.Validation, SyncValidation = backend.SyncValidation });
+        using var gen = new VulkanGenerator(model, context, options);
         double setupS = setup.Elapsed.TotalSeconds;
         stderr.WriteLine($"creps vulkan-bench: {cols.Length}x{rows.Length} on {gen.DeviceDescription}, budget {options.BudgetBytes >> 20} MiB, tiles ≤ {options.MaxTile}");
         var sw = Stopwatch.StartNew();

@@ -19,6 +19,8 @@ public sealed record BenchOptions
     public string? ModelPath { get; init; }
     /// <summary>Threads of the CPU backend (others use their own defaults).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>How backends run (Vulkan device, validation, budget); <see cref="Threads"/> overrides its thread count.</summary>
+    public BackendOptions Backend { get; init; } = BackendOptions.Default;
     public int Runs { get; init; } = 3;
     public int Warmup { get; init; } = 1;
     public IReadOnlyList<string>? Backends { get; init; }
@@ -79,7 +81,7 @@ public static class BenchRunner
             foreach (string name in o.Backends ?? Render.Backends.Names)
             {
                 BenchTarget target;
-                try { target = BenchTarget.Create(model, name, threads, log); }
+                try { target = BenchTarget.Create(model, name, o.Backend with { Threads = threads }, log); }
                 catch (BackendUnavailableException e) { log($"bench: {name} skipped: {e.Message}"); continue; }
                 using (target)
                 {

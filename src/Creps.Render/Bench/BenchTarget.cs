@@ -37,8 +37,8 @@ public abstract class BenchTarget : IDisposable
     protected static double Ms(Stopwatch sw) { double ms = sw.Elapsed.TotalMilliseconds; sw.Restart(); return ms; }
 
     /// <summary>The named backend on <paramref name="model"/> (cpu with <paramref name="threads"/> threads); unknown backends are timed as a whole.</summary>
-    public static BenchTarget Create(CrepsModel model, string backend, int threads, Action<string>? log) =>
-        For(backend == "cpu" ? new CpuGenerator(model, threads) : Backends.Create(model, backend, log));
+    public static BenchTarget Create(CrepsModel model, string backend, BackendOptions options, Action<string>? log) =>
+        For(Backends.Create(model, backend, options, log));
 
     static BenchTarget For(IGenerator g) => g switch
     {

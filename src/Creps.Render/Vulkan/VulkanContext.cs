@@ -9,16 +9,16 @@ namespace Creps.Render.Vulkan;
 public sealed record VulkanContextOptions
 {
     /// <summary>Enable VK_LAYER_KHRONOS_validation and report its messages through <see cref="VulkanContext.ValidationMessages"/>.</summary>
-    public bool Validation { get; init; } = Environment.GetEnvironmentVariable("CREPS_VK_VALIDATION") is "1" or "sync";
+    public bool Validation { get; init; }
     /// <summary>Also enable synchronisation validation (implies <see cref="Validation"/>).</summary>
-    public bool SyncValidation { get; init; } = Environment.GetEnvironmentVariable("CREPS_VK_VALIDATION") == "sync";
-    /// <summary>A device index or a (case-insensitive) part of its name; default: the CREPS_VK_DEVICE environment variable.</summary>
-    public string? Device { get; init; } = Environment.GetEnvironmentVariable("CREPS_VK_DEVICE");
+    public bool SyncValidation { get; init; }
+    /// <summary>A device index or a (case-insensitive) part of its name; null: the best device.</summary>
+    public string? Device { get; init; }
 }
 
 /// <summary>
 /// A Vulkan instance, device and compute queue: either created here (discrete GPU, else integrated, else virtual,
-/// else CPU; <c>CREPS_VK_DEVICE=&lt;index|name&gt;</c> overrides) or adopted from an engine (bring your own device:
+/// else CPU; <c>BackendOptions.Device</c> overrides) or adopted from an engine (bring your own device:
 /// the engine keeps ownership and this context never destroys what it did not create). Owns a command pool and
 /// a fence for its own submissions. Submissions are serialised here; with an adopted queue the engine must not
 /// submit to that queue from another thread at the same time (Vulkan's external synchronisation rule).
@@ -233,12 +233,12 @@ public sealed unsafe class VulkanContext : IDisposable
             if (int.TryParse(selector, out int idx))
             {
                 if (idx < 0 || idx >= all.Count)
-                    throw new BackendUnavailableException($"CREPS_VK_DEVICE={selector}: there are {all.Count} devices ({string.Join(", ", all.Select((d, i) => $"{i}: {d.Name}"))})");
+                    throw new BackendUnavailableException($"Vulkan device '{selector}': there are {all.Count} devices ({string.Join(", ", all.Select((d, i) => $"{i}: {d.Name}"))})");
                 return (all[idx].Device, all[idx].QueueFamily);
             }
             var hit = all.FirstOrDefault(d => d.Name.Contains(selector, StringComparison.OrdinalIgnoreCase));
             if (hit.Name == null)
-                throw new BackendUnavailableException($"CREPS_VK_DEVICE={selector}: no device name contains it ({string.Join(", ", all.Select(d => d.Name))})");
+                throw new BackendUnavailableException($"Vulkan device '{selector}': no device name contains it ({string.Join(", ", all.Select(d => d.Name))})");
             return (hit.Device, hit.QueueFamily);
         }
         static int Rank(PhysicalDeviceType t) => t switch

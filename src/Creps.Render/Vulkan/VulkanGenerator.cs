@@ -49,11 +49,14 @@ public sealed unsafe class VulkanGenerator : ITiledGenerator<VulkanLines>
 
     /// <summary>Creates a generator on <paramref name="context"/> (kept open on dispose), or on a new context of its own.</summary>
     public VulkanGenerator(CrepsModel model, VulkanContext? context = null, VulkanGeneratorOptions? options = null)
+        : this(model, context, options, ownsContext: context == null) { }
+
+    VulkanGenerator(CrepsModel model, VulkanContext? context, VulkanGeneratorOptions? options, bool ownsContext)
     {
         Model = model;
         Options = options ?? new VulkanGeneratorOptions();
         if (Options.MaxTile < 64 || Options.MaxTile % 64 != 0) throw new ArgumentException($"MaxTile {Options.MaxTile} must be a positive multiple of 64");
-        _ownsContext = context == null;
+        _ownsContext = ownsContext;
         _ctx = context ?? VulkanContext.Create();
         try
         {
@@ -74,6 +77,22 @@ public sealed unsafe class VulkanGenerator : ITiledGenerator<VulkanLines>
             DisposeParts();
             throw;
         }
+    }
+
+    /// <summary>A generator on a context of its own, set up as <paramref name="options"/> says (device, validation, budget, fp16).</summary>
+    public static VulkanGenerator Create(CrepsModel model, BackendOptions options)
+    {
+        var context = VulkanContext.Create(new VulkanContextOptions
+        {
+            Device = options.Device, Validation = options.Validation, SyncValidation = options.SyncValidation,
+        });
+        try
+        {
+            var generatorOptions = new VulkanGeneratorOptions { Fp16 = options.Fp16 };
+            if (options.DeviceBudgetBytes > 0) generatorOptions = generatorOptions with { BudgetBytes = options.DeviceBudgetBytes };
+            return new VulkanGenerator(model, context, generatorOptions, ownsContext: true);
+        }
+        catch { context.Dispose(); throw; }
     }
 
     /// <summary>The line pass for one axis: reuse the result for every tile that shares these coordinates.</summary>
