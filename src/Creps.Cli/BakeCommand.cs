@@ -70,7 +70,6 @@ public static class BakeCommand
                 AtomicFileSet.CheckTarget(p, force);
 
         using var gen = Backends.Create(model, backend, CommonOptions.Backend(threads), msg => stderr.WriteLine(msg));
-        var tiles = TileRenderers.For(gen);
         stderr.WriteLine($"creps bake: {jobs.Count} texture(s) of {spec.Width}x{spec.Height} ({spec.Levels.Count} level(s), {spec.Supersample}x{spec.Supersample} samples) on {gen.Name}: {gen.DeviceDescription}");
         if (jobs.Count == 0) { stdout.WriteLine($"shard {a.Get("shard")} owns no seeds of {a.Get("seeds")}: nothing to do"); return 0; }
 
@@ -83,7 +82,7 @@ public static class BakeCommand
             using var set = new AtomicFileSet(force);
             using (var sink = shard.IsWhole ? TextureOutputs.Open(set, spec, job.Out)
                                             : ShardFile.Create(set.Create(job.Out), new ShardHeader(shard.Index, shard.Count, spec, job0)))
-                TextureBaker.Bake(tiles, job.Latent(), spec, shard, sink, settings);
+                TextureBaker.Bake(gen, job.Latent(), spec, shard, sink, settings);
             set.Commit();
             stdout.WriteLine($"wrote {string.Join(", ", shard.IsWhole ? TextureOutputs.Paths(spec, job.Out) : [job.Out])}{(job.Label.Length > 0 ? $" ({job.Label})" : "")}");
         }

@@ -6,6 +6,8 @@ namespace Creps.Cli;
 /// <summary>Dispatches <c>creps COMMAND …</c>; every failure is one line on stderr and a non-zero exit.</summary>
 public static class Cli
 {
+    static Cli() => Onnx.OnnxBackend.Register();
+
     public const int ExitError = 1, ExitUsage = 2, ExitInterrupted = 130;
 
     static readonly Dictionary<string, (string Help, Func<string[], TextWriter, TextWriter, int> Run)> Commands = new()

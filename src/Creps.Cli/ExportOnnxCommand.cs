@@ -1,4 +1,4 @@
-using Creps.Render.Onnx;
+using Creps.Onnx;
 
 namespace Creps.Cli;
 

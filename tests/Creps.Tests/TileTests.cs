@@ -30,15 +30,15 @@ public class TileTests
     public void TilesWithSharedLinesEqualWholeRender()
     {
         var (gen, latent, rows, cols, whole) = Setup();
-        var rl = gen.ComputeLines(latent, rows, Axis.Rows);
-        var cl = gen.ComputeLines(latent, cols, Axis.Cols);
+        using var rl = gen.ComputeLines(latent, rows, Axis.Rows);
+        using var cl = gen.ComputeLines(latent, cols, Axis.Cols);
         foreach (var rc in Cuts(H))
             foreach (var cc in Cuts(W))
             {
                 var tiled = new float[whole.Length];
                 for (int a = 0; a + 1 < rc.Length; a++)
                     for (int b = 0; b + 1 < cc.Length; b++)
-                        gen.RenderTile(latent, rl, rc[a], rc[a + 1] - rc[a], cl, cc[b], cc[b + 1] - cc[b], tiled, W, H, rc[a], cc[b]);
+                        gen.RenderTile(latent, rl, cl, new TileRect(rc[a], cc[b], rc[a + 1] - rc[a], cc[b + 1] - cc[b]), new PlanarView(tiled, W, H, rc[a], cc[b]));
                 Assert.That(tiled, Is.EqualTo(whole), $"row cuts {string.Join(",", rc)} col cuts {string.Join(",", cc)}");
             }
     }
@@ -54,9 +54,9 @@ public class TileTests
             for (int b = 0; b + 1 < cc.Length; b++)
             {
                 int nr = rc[a + 1] - rc[a], nc = cc[b + 1] - cc[b];
-                var rl = gen.ComputeLines(latent, rows.AsSpan(rc[a], nr), Axis.Rows);
-                var cl = gen.ComputeLines(latent, cols.AsSpan(cc[b], nc), Axis.Cols);
-                gen.RenderTile(latent, rl, 0, nr, cl, 0, nc, tiled, W, H, rc[a], cc[b]);
+                using var rl = gen.ComputeLines(latent, rows.AsSpan(rc[a], nr), Axis.Rows);
+                using var cl = gen.ComputeLines(latent, cols.AsSpan(cc[b], nc), Axis.Cols);
+                gen.RenderTile(latent, rl, cl, new TileRect(0, 0, nr, nc), new PlanarView(tiled, W, H, rc[a], cc[b]));
             }
         Assert.That(tiled, Is.EqualTo(whole));
     }

@@ -1,1 +1,3 @@
 global using NUnit.Framework;
+global using Creps.Render.Coordinates;
+global using Creps.Render;

@@ -26,7 +26,7 @@ public static class ShardFile
 
     public static ITextureSink Create(Stream output, ShardHeader header)
     {
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(header);
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(header, ShardJson.Default.ShardHeader);
         Span<byte> head = stackalloc byte[8];
         BinaryPrimitives.WriteInt32LittleEndian(head, Version);
         BinaryPrimitives.WriteInt32LittleEndian(head[4..], json.Length);
@@ -51,7 +51,7 @@ public static class ShardFile
             var json = new byte[len];
             fs.ReadExactly(json);
             ShardHeader header;
-            try { header = JsonSerializer.Deserialize<ShardHeader>(json) ?? throw new InvalidDataException($"'{path}': empty shard header"); }
+            try { header = JsonSerializer.Deserialize(json, ShardJson.Default.ShardHeader) ?? throw new InvalidDataException($"'{path}': empty shard header"); }
             catch (JsonException e) { throw new InvalidDataException($"'{path}': corrupt shard header ({e.Message})"); }
             return (header, new ZLibStream(fs, CompressionMode.Decompress));
         }

@@ -1,5 +1,4 @@
 using Creps.Render.Coordinates;
-using Creps.Render.Cpu;
 using Creps.Render.Imaging;
 using Creps.Render.Latents;
 
@@ -29,7 +28,7 @@ public static class TextureBaker
     public const int MaxTile = 256, MaxSubsampleTile = 2048;
     const int SamplesPerCall = 1024;
 
-    public static void Bake(ITileRenderer renderer, Latent latent, BakeSpec spec, Shard shard, ITextureSink sink, BakeSettings settings)
+    public static void Bake(IGenerator renderer, Latent latent, BakeSpec spec, Shard shard, ITextureSink sink, BakeSettings settings)
     {
         spec.Validate();
         if (settings.Tile < 1 || settings.Tile > MaxTile) throw new ArgumentException($"tile {settings.Tile} must be in 1..{MaxTile}");
@@ -44,7 +43,7 @@ public static class TextureBaker
         sink.Finish();
     }
 
-    static void BakeLevel(ITileRenderer tr, Latent latent, BakeSpec spec, int level, int w, int h, int r0, int r1,
+    static void BakeLevel(IGenerator tr, Latent latent, BakeSpec spec, int level, int w, int h, int r0, int r1,
         ITextureSink sink, BakeSettings s)
     {
         if (r0 == r1) return;
@@ -52,7 +51,7 @@ public static class TextureBaker
         double[] cols = Grid.Centers(spec.X0, spec.X1, w * k);
         double[] rows = Grid.Centers(spec.Y0, spec.Y1, h * k);
         int colBand = ColumnBand(w, k, t, tr.LineBytesPerCoordinate, s.ColumnLineBudget);
-        ILineSet? allCols = colBand >= w ? tr.ComputeLines(latent, cols, Axis.Cols) : null;
+        using LineSet? allCols = colBand >= w ? tr.ComputeLines(latent, cols, Axis.Cols) : null;
         // Two bands: one is encoded and written (zlib, disk) on a worker while the next is rendered.
         float[][] bands = [new float[3L * t * w], new float[3L * t * w]];
         // One render call covers t rows × cw columns (≈1024 samples wide): fewer, larger calls keep per-call overhead
@@ -68,21 +67,22 @@ public static class TextureBaker
             {
                 int nr = Math.Min(t, r1 - y);
                 var band = bands[bi & 1];   // last written two bands ago; that write finished before the previous one began
-                var rowLines = tr.ComputeLines(latent, rows.AsSpan(y * k, nr * k), Axis.Rows);
+                using var rowLines = tr.ComputeLines(latent, rows.AsSpan(y * k, nr * k), Axis.Rows);
                 for (int cb = 0; cb < w; cb += colBand)
                 {
                     int ncb = Math.Min(colBand, w - cb);
-                    var colLines = allCols ?? tr.ComputeLines(latent, cols.AsSpan(cb * k, ncb * k), Axis.Cols);
+                    using var bandCols = allCols == null ? tr.ComputeLines(latent, cols.AsSpan(cb * k, ncb * k), Axis.Cols) : null;
+                    var colLines = allCols ?? bandCols!;
                     int linesStart = allCols != null ? 0 : cb;
                     for (int x = cb; x < cb + ncb; x += cw)
                     {
                         s.Cancel.ThrowIfCancellationRequested();
                         int nc = Math.Min(cw, cb + ncb - x);
                         int c0 = (x - linesStart) * k;
-                        if (sub == null) tr.RenderTile(latent, rowLines, 0, nr, colLines, c0, nc, band, w, t, 0, x);
+                        if (sub == null) tr.RenderTile(latent, rowLines, colLines, new TileRect(0, c0, nr, nc), new PlanarView(band, w, t, 0, x));
                         else
                         {
-                            tr.RenderTile(latent, rowLines, 0, nr * k, colLines, c0, nc * k, sub, cwk, tk, 0, 0);
+                            tr.RenderTile(latent, rowLines, colLines, new TileRect(0, c0, nr * k, nc * k), new PlanarView(sub, cwk, tk));
                             BoxFilter(sub, cwk, tk, k, nr, nc, band, w, t, x);
                         }
                         s.Progress?.Invoke((long)nr * nc);

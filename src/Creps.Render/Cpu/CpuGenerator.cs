@@ -1,3 +1,4 @@
+using Creps.Render.Coordinates;
 using Creps.Render.Latents;
 using Creps.Render.Model;
 
@@ -7,7 +8,7 @@ namespace Creps.Render.Cpu;
 /// The production CPU backend. Per latent: styles and demodulation (cached). Per distinct row and column: the line
 /// pass, once. Per pixel: the fused MLP. Memory is O(tile + lines), never [C,H,W]. Thread-safe.
 /// </summary>
-public sealed class CpuGenerator : ITiledGenerator<AxisLines>
+public sealed class CpuGenerator : IGenerator, IBenchmarkStages
 {
     readonly CpuModel _packed;
     readonly StyleCache<LatentStyles> _styles;
@@ -24,26 +25,27 @@ public sealed class CpuGenerator : ITiledGenerator<AxisLines>
         _styles = new StyleCache<LatentStyles>(8, l => new LatentStyles(model, l));
     }
 
+    /// <summary>Floats of lines per coordinate: per stage, rank × biline channels padded to the kernel's width.</summary>
+    public long LineBytesPerCoordinate => (long)Model.Config.StageCount * Model.Config.Rank * _packed.BPad * sizeof(float);
+
     /// <summary>Computes (and caches) the per-latent styles now, so later calls only pay for lines and pixels.</summary>
-    public void Prepare(Latent latent) => _styles.Get(latent);
+    public void PrepareLatent(Latent latent) => _styles.Get(latent);
+
+    /// <inheritdoc cref="IBenchmarkStages"/>
+    public BenchmarkTraits BenchmarkTraits => new(Name, GpuClass: false, SeparatesPerLatent: true, HasReadback: false, DeviceBytes: null);
 
     /// <summary>The line pass for one axis: reuse the result for every tile that shares these coordinates.</summary>
-    public AxisLines ComputeLines(Latent latent, ReadOnlySpan<double> coords, Axis axis)
+    public LineSet ComputeLines(Latent latent, ReadOnlySpan<double> coords, Axis axis)
     {
-        RenderArgs.CheckCoords(coords, axis == Axis.Rows ? "rows" : "columns");
-        return LinePass.Compute(_packed, _styles.Get(latent), coords, axis, Threads);
+        RenderArgs.CheckCoords(coords, axis);
+        return LinePass.Compute(this, _packed, _styles.Get(latent), coords, axis, Threads);
     }
 
-    /// <summary>
-    /// Pixels of rows [r0, r0+nr) × columns [c0, c0+nc) of precomputed lines into <paramref name="dst"/>
-    /// (planar float [3][dstH][dstW]) at (dy, dx).
-    /// </summary>
-    public void RenderTile(Latent latent, AxisLines rows, int r0, int nr, AxisLines cols, int c0, int nc,
-        float[] dst, int dstW, int dstH, int dy, int dx)
+    public void RenderTile(Latent latent, LineSet rows, LineSet cols, TileRect tile, PlanarView dst)
     {
-        RenderArgs.CheckTile(rows.Axis, rows.Count, r0, nr, cols.Axis, cols.Count, c0, nc, dst, dstW, dstH, dy, dx);
-        if (nr == 0 || nc == 0) return;
-        PixelPass.Render(_packed, _styles.Get(latent), rows, r0, nr, cols, c0, nc, dst, dstW, dstH, dy, dx, Threads);
+        var (r, c) = RenderArgs.CheckTile<AxisLines>(this, rows, cols, tile, dst);
+        if (tile.IsEmpty) return;
+        PixelPass.Render(_packed, _styles.Get(latent), r, c, tile, dst, Threads);
     }
 
     public float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols) => Tiled.Render(this, latent, rows, cols);

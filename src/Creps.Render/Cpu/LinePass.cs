@@ -15,10 +15,10 @@ internal static unsafe class LinePass
     /// </summary>
     const int RowsPerChunk = 256;
 
-    public static AxisLines Compute(CpuModel m, LatentStyles st, ReadOnlySpan<double> coords, Axis axis, int threads)
+    public static AxisLines Compute(IGenerator owner, CpuModel m, LatentStyles st, ReadOnlySpan<double> coords, Axis axis, int threads)
     {
         var c = m.Config;
-        var lines = new AxisLines(axis, coords.Length, c.StageCount, c.Rank, m.BPad);
+        var lines = new AxisLines(owner, axis, coords.Length, c.StageCount, c.Rank, m.BPad);
         double[] t = coords.ToArray();
         // Short axes are split across threads rather than left in one big chunk.
         int perChunk = Math.Clamp(Math.Min(RowsPerChunk / c.Rank, (t.Length + threads - 1) / threads), 1, Math.Max(1, RowsPerChunk / c.Rank));

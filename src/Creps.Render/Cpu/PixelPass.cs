@@ -24,13 +24,10 @@ internal static unsafe class PixelPass
         }
     }
 
-    /// <summary>
-    /// Renders rows [r0, r0+nr) × columns [c0, c0+nc) of the line sets into <paramref name="dst"/>, planar [3][dstH][dstW],
-    /// the tile's pixel (i, j) landing at (dy + i, dx + j).
-    /// </summary>
-    public static void Render(CpuModel m, LatentStyles st, AxisLines rows, int r0, int nr, AxisLines cols, int c0, int nc,
-        float[] dst, int dstW, int dstH, int dy, int dx, int threads)
+    /// <summary>The pixels of <paramref name="tile"/> of the line sets into <paramref name="dst"/> at its origin.</summary>
+    public static void Render(CpuModel m, LatentStyles st, AxisLines rows, AxisLines cols, TileRect tile, PlanarView dst, int threads)
     {
+        int r0 = tile.Row0, c0 = tile.Col0, nr = tile.Rows, nc = tile.Cols;
         var po = new ParallelOptions { MaxDegreeOfParallelism = threads };
         int blocksPerRow = (nc + BlockPixels - 1) / BlockPixels;
         long total = (long)nr * blocksPerRow;
@@ -40,11 +37,11 @@ internal static unsafe class PixelPass
             int i = (int)(item / blocksPerRow), jb = (int)(item % blocksPerRow) * BlockPixels;
             int count = Math.Min(BlockPixels, nc - jb);
             RenderBlock(m, st, rows, r0 + i, cols, c0 + jb, count, s);
-            fixed (float* d = dst)
+            fixed (float* d = dst.Data)
             {
                 float* img = Pinned.Ptr(s.Img);
-                long plane = (long)dstW * dstH;
-                float* outRow = d + (long)(dy + i) * dstW + dx + jb;
+                long plane = dst.Plane;
+                float* outRow = d + dst.Index(0, i, jb);
                 for (int p = 0; p < count; p++)
                 {
                     outRow[p] = img[p * Gemm.Lanes];

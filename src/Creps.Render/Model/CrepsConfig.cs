@@ -130,11 +130,19 @@ public sealed record CrepsConfig
     }
 
     /// <summary>The config as the JSON our model files store.</summary>
-    public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, object>
+    public string ToJson()
     {
-        ["z_dim"] = ZDim, ["c_dim"] = CDim, ["w_dim"] = WDim, ["img_resolution"] = ImgResolution,
-        ["img_channels"] = ImgChannels, ["channel_base"] = ChannelBase, ["channel_max"] = ChannelMax,
-        ["biline_channels"] = BilineChannels, ["rank"] = Rank, ["mapping_layers"] = MappingLayers,
-        ["mapping_lr_multiplier"] = MappingLrMultiplier, ["fc_clamp"] = FcClamp, ["tileable"] = Tileable,
-    });
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("z_dim", ZDim); w.WriteNumber("c_dim", CDim); w.WriteNumber("w_dim", WDim);
+            w.WriteNumber("img_resolution", ImgResolution); w.WriteNumber("img_channels", ImgChannels);
+            w.WriteNumber("channel_base", ChannelBase); w.WriteNumber("channel_max", ChannelMax);
+            w.WriteNumber("biline_channels", BilineChannels); w.WriteNumber("rank", Rank); w.WriteNumber("mapping_layers", MappingLayers);
+            w.WriteNumber("mapping_lr_multiplier", MappingLrMultiplier); w.WriteNumber("fc_clamp", FcClamp); w.WriteBoolean("tileable", Tileable);
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }

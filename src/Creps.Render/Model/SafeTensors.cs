@@ -129,16 +129,7 @@ public static class SafeTensors
     public static void Write(string path, IEnumerable<Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var sorted = tensors.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
-        var header = new Dictionary<string, object>();
-        if (metadata != null) header["__metadata__"] = metadata;
-        long offset = 0;
-        foreach (var t in sorted)
-        {
-            long bytes = t.Count * 4;
-            header[t.Name] = new { dtype = "F32", shape = t.Shape, data_offsets = new[] { offset, offset + bytes } };
-            offset += bytes;
-        }
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(header);
+        byte[] json = Header(sorted, metadata);
         int pad = (8 - json.Length % 8) % 8;
         AtomicFile.Write(path, stream =>
         {
@@ -149,5 +140,38 @@ public static class SafeTensors
             for (int i = 0; i < pad; i++) stream.WriteByte((byte)' ');
             foreach (var t in sorted) stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.Data.AsSpan()));
         });
+    }
+
+    /// <summary>The JSON header: optional __metadata__, then per tensor its dtype, shape and byte range (compact, in tensor order).</summary>
+    static byte[] Header(IReadOnlyList<Tensor> sorted, IReadOnlyDictionary<string, string>? metadata)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            if (metadata != null)
+            {
+                w.WriteStartObject("__metadata__");
+                foreach (var (k, v) in metadata) w.WriteString(k, v);
+                w.WriteEndObject();
+            }
+            long offset = 0;
+            foreach (var t in sorted)
+            {
+                long bytes = t.Count * 4;
+                w.WriteStartObject(t.Name);
+                w.WriteString("dtype", "F32");
+                w.WriteStartArray("shape");
+                foreach (var d in t.Shape) w.WriteNumberValue(d);
+                w.WriteEndArray();
+                w.WriteStartArray("data_offsets");
+                w.WriteNumberValue(offset); w.WriteNumberValue(offset + bytes);
+                w.WriteEndArray();
+                w.WriteEndObject();
+                offset += bytes;
+            }
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
     }
 }

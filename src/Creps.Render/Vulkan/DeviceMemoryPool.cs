@@ -103,7 +103,7 @@ internal sealed unsafe class DeviceMemoryPool : IDisposable
         if (map)
         {
             void* p;
-            VulkanContext.Check(_ctx.Vk.MapMemory(_ctx.Device, mem, 0, size, 0, &p), "vkMapMemory");
+            VulkanException.Check(_ctx.Vk.MapMemory(_ctx.Device, mem, 0, size, 0, &p), "vkMapMemory");
             block.Mapped = (byte*)p;
         }
         HeldBytes += size;

@@ -20,7 +20,7 @@ internal sealed unsafe class GpuBuffer : IDisposable
             usage: BufferUsageFlags.StorageBufferBit | BufferUsageFlags.TransferSrcBit | BufferUsageFlags.TransferDstBit,
             sharingMode: SharingMode.Exclusive);
         Buffer b;
-        VulkanContext.Check(ctx.Vk.CreateBuffer(ctx.Device, &info, null, &b), "vkCreateBuffer");
+        VulkanException.Check(ctx.Vk.CreateBuffer(ctx.Device, &info, null, &b), "vkCreateBuffer");
         Handle = b;
         MemoryRequirements req;
         ctx.Vk.GetBufferMemoryRequirements(ctx.Device, b, &req);

@@ -61,22 +61,22 @@ internal sealed unsafe class Kernels : IDisposable
             bindings[i] = new DescriptorSetLayoutBinding((uint)i, DescriptorType.StorageBuffer, 1, ShaderStageFlags.ComputeBit);
         var info = new DescriptorSetLayoutCreateInfo(bindingCount: BufferBindings, pBindings: bindings);
         DescriptorSetLayout l0, l1;
-        VulkanContext.Check(vk.CreateDescriptorSetLayout(dev, &info, null, &l0), "vkCreateDescriptorSetLayout");
+        VulkanException.Check(vk.CreateDescriptorSetLayout(dev, &info, null, &l0), "vkCreateDescriptorSetLayout");
         var imgBinding = new DescriptorSetLayoutBinding(0, DescriptorType.StorageImage, 1, ShaderStageFlags.ComputeBit);
         var info1 = new DescriptorSetLayoutCreateInfo(bindingCount: 1, pBindings: &imgBinding);
-        VulkanContext.Check(vk.CreateDescriptorSetLayout(dev, &info1, null, &l1), "vkCreateDescriptorSetLayout");
+        VulkanException.Check(vk.CreateDescriptorSetLayout(dev, &info1, null, &l1), "vkCreateDescriptorSetLayout");
         BuffersLayout = l0; ImageLayout = l1;
 
         var layouts = stackalloc DescriptorSetLayout[] { l0, l1 };
         var push = new PushConstantRange(ShaderStageFlags.ComputeBit, 0, 128);
         var plInfo = new PipelineLayoutCreateInfo(setLayoutCount: 2, pSetLayouts: layouts, pushConstantRangeCount: 1, pPushConstantRanges: &push);
         PipelineLayout pl;
-        VulkanContext.Check(vk.CreatePipelineLayout(dev, &plInfo, null, &pl), "vkCreatePipelineLayout");
+        VulkanException.Check(vk.CreatePipelineLayout(dev, &plInfo, null, &pl), "vkCreatePipelineLayout");
         Layout = pl;
 
         var cacheInfo = new PipelineCacheCreateInfo(flags: PipelineCacheCreateFlags.None);
         PipelineCache cache;
-        VulkanContext.Check(vk.CreatePipelineCache(dev, &cacheInfo, null, &cache), "vkCreatePipelineCache");
+        VulkanException.Check(vk.CreatePipelineCache(dev, &cacheInfo, null, &cache), "vkCreatePipelineCache");
         _cache = cache;
 
         Fourier = Build(ShaderCode.FourierInput, [inputChannels, rank, PhaseSegment]);
@@ -89,7 +89,7 @@ internal sealed unsafe class Kernels : IDisposable
         };
         var poolInfo = new DescriptorPoolCreateInfo(flags: DescriptorPoolCreateFlags.FreeDescriptorSetBit, maxSets: 128, poolSizeCount: 2, pPoolSizes: sizes);
         DescriptorPool pool;
-        VulkanContext.Check(vk.CreateDescriptorPool(dev, &poolInfo, null, &pool), "vkCreateDescriptorPool");
+        VulkanException.Check(vk.CreateDescriptorPool(dev, &poolInfo, null, &pool), "vkCreateDescriptorPool");
         _pool = pool;
     }
 
@@ -101,7 +101,7 @@ internal sealed unsafe class Kernels : IDisposable
         fixed (byte* p = code)
         {
             var mi = new ShaderModuleCreateInfo(codeSize: (nuint)code.Length, pCode: (uint*)p);
-            VulkanContext.Check(vk.CreateShaderModule(_ctx.Device, &mi, null, &module), $"vkCreateShaderModule({shader})");
+            VulkanException.Check(vk.CreateShaderModule(_ctx.Device, &mi, null, &module), $"vkCreateShaderModule({shader})");
         }
         try
         {
@@ -116,7 +116,7 @@ internal sealed unsafe class Kernels : IDisposable
                     var stage = new PipelineShaderStageCreateInfo(stage: ShaderStageFlags.ComputeBit, module: module, pName: name, pSpecializationInfo: &spec);
                     var ci = new ComputePipelineCreateInfo(stage: stage, layout: Layout);
                     Pipeline pipe;
-                    VulkanContext.Check(vk.CreateComputePipelines(_ctx.Device, _cache, 1, &ci, null, &pipe), $"vkCreateComputePipelines({shader})");
+                    VulkanException.Check(vk.CreateComputePipelines(_ctx.Device, _cache, 1, &ci, null, &pipe), $"vkCreateComputePipelines({shader})");
                     return pipe;
                 }
                 finally { Marshal.FreeHGlobal((nint)name); }
@@ -159,7 +159,7 @@ internal sealed unsafe class Kernels : IDisposable
     {
         var ai = new DescriptorSetAllocateInfo(descriptorPool: _pool, descriptorSetCount: 1, pSetLayouts: &layout);
         DescriptorSet set;
-        VulkanContext.Check(_ctx.Vk.AllocateDescriptorSets(_ctx.Device, &ai, &set), "vkAllocateDescriptorSets");
+        VulkanException.Check(_ctx.Vk.AllocateDescriptorSets(_ctx.Device, &ai, &set), "vkAllocateDescriptorSets");
         return set;
     }
 

@@ -1,5 +1,4 @@
 using Creps.Render.Coordinates;
-using Creps.Render.Cpu;
 using Silk.NET.Vulkan;
 
 namespace Creps.Render.Vulkan;
@@ -85,7 +84,7 @@ internal sealed class LinePassRecorder
                 JBase = axis == Axis.Rows ? 0 : r, StepOff = first, SegOff = segOff, CoordFirst = start + first, SegFirst = segFirst,
             });
             vk.CmdDispatch(cmd, (uint)((n * r * (ch / 2) + Kernels.FourierGroup - 1) / Kernels.FourierGroup), 1, 1);
-            _ctx.Barrier(cmd);
+            Barriers.Compute(_ctx.Vk, cmd);
 
             _k.Bind(cmd, _k.Gemm, set);
             int x = PingOff, y = PongOff;
@@ -112,25 +111,8 @@ internal sealed class LinePassRecorder
             Clamp = float.IsFinite(l.Clamp) ? l.Clamp : float.MaxValue,
         });
         _ctx.Vk.CmdDispatch(cmd, (uint)((l.Out + Kernels.GemmTile - 1) / Kernels.GemmTile), (uint)((rows + Kernels.GemmTile - 1) / Kernels.GemmTile), 1);
-        _ctx.Barrier(cmd);
+        Barriers.Compute(_ctx.Vk, cmd);
     }
 
     public void Dispose() => _acts.Dispose();
-}
-
-/// <summary>What one submission used and must release once it completed: descriptor sets, temporary buffers, views.</summary>
-internal sealed class Frame(Kernels kernels) : IDisposable
-{
-    readonly List<DescriptorSet> _sets = new();
-    readonly List<IDisposable> _owned = new();
-
-    public DescriptorSet Set(DescriptorSet s) { _sets.Add(s); return s; }
-    public T Own<T>(T d) where T : IDisposable { _owned.Add(d); return d; }
-
-    public void Dispose()
-    {
-        foreach (var s in _sets) kernels.Free(s);
-        for (int i = _owned.Count - 1; i >= 0; i--) _owned[i].Dispose();  // last made, first destroyed (a view before its image)
-        _sets.Clear(); _owned.Clear();
-    }
 }

@@ -1,3 +1,4 @@
+using Creps.Render.Coordinates;
 using Creps.Render.Cpu;
 using Creps.Render.Latents;
 using Creps.Render.Model;
@@ -5,27 +6,15 @@ using Silk.NET.Vulkan;
 
 namespace Creps.Render.Vulkan;
 
-/// <summary>Settings of a <see cref="VulkanGenerator"/>.</summary>
-public sealed record VulkanGeneratorOptions
-{
-    /// <summary>Device memory the generator may hold (weights, styles, scratch, lines, tile images); the caller's image is extra.</summary>
-    public long BudgetBytes { get; init; } = 256L << 20;
-    /// <summary>Largest tile side (pixels) of one pixel-pass dispatch; a multiple of 64.</summary>
-    public int MaxTile { get; init; } = 1024;
-    /// <summary>
-    /// Run the per-pixel pass in float16 (needs shaderFloat16; the line pass stays float32). Faster on GPUs with
-    /// fast half arithmetic; the error it adds is measured in tests/…/Vulkan/Fp16Tests and BENCHMARKS.md.
-    /// </summary>
-    public bool Fp16 { get; init; }
-}
-
 /// <summary>
-/// The Vulkan compute backend. Per latent: styles and demodulation, cached in device slots. Per distinct row and column:
-/// the line pass (batched GEMMs), once. Per pixel: one fused pass writing straight into a storage image (the caller's
+/// The Vulkan compute backend. Per latent: styles and demodulation, in device slots. Per distinct row and column: the
+/// line pass (batched GEMMs), once. Per pixel: one fused pass writing straight into a storage image (the caller's
 /// VkImage, or our own tile image read back to host memory). Large outputs go in bands and tiles within the budget.
-/// Calls are serialised (one at a time per generator).
+/// Three ways to run: blocking calls (the tile contract, <see cref="Render"/>, <see cref="RenderInto"/>);
+/// <see cref="SubmitInto"/> (submitted on our queue, returns a pollable/awaitable <see cref="GpuSubmission"/>, several
+/// in flight); <see cref="Record"/> (into the caller's own command buffer). Calls are serialised per generator.
 /// </summary>
-public sealed unsafe class VulkanGenerator : ITiledGenerator<VulkanLines>
+public sealed unsafe class VulkanGenerator : IGenerator, IBenchmarkStages
 {
     readonly VulkanContext _ctx;
     readonly bool _ownsContext;
@@ -35,6 +24,8 @@ public sealed unsafe class VulkanGenerator : ITiledGenerator<VulkanLines>
     readonly GpuBuffer _dummy;
     readonly DeviceStyles _styles;
     readonly LinePassRecorder _lines;
+    readonly HashSet<VulkanLines> _liveLines = new();
+    readonly HashSet<GpuSubmission> _submitted = new();
     readonly object _gate = new();
     bool _disposed;
 
@@ -46,6 +37,13 @@ public sealed unsafe class VulkanGenerator : ITiledGenerator<VulkanLines>
     /// <summary>Device memory held by this generator now, and the most it ever held (block granularity).</summary>
     public ulong DeviceBytes => _pool.HeldBytes;
     public ulong PeakDeviceBytes => _pool.PeakBytes;
+    public long LineBytesPerCoordinate => (long)LinePassRecorder.LinesBytes(_model, 1);
+
+    /// <summary>Styles are uploaded inside lines; pixels include the readback through the tile image. GPU-class unless lavapipe.</summary>
+    public BenchmarkTraits BenchmarkTraits => new(Name, GpuClass: _ctx.DeviceType != PhysicalDeviceType.Cpu, SeparatesPerLatent: false,
+        HasReadback: true, DeviceBytes: (long)DeviceBytes);
+
+    public void PrepareLatent(Latent latent) { }
 
     /// <summary>Creates a generator on <paramref name="context"/> (kept open on dispose), or on a new context of its own.</summary>
     public VulkanGenerator(CrepsModel model, VulkanContext? context = null, VulkanGeneratorOptions? options = null)
@@ -65,7 +63,7 @@ public sealed unsafe class VulkanGenerator : ITiledGenerator<VulkanLines>
             _model = new DeviceModel(_ctx, _pool, packed);
             var c = model.Config;
             if (Options.Fp16 && !_ctx.Float16) throw new NotSupportedException($"{_ctx}: no shaderFloat16, so no float16 per-pixel pass");
-            _kernels = _ctx.Shared($"kernels:{c.InputChannels}:{c.Rank}:{_model.BPad}:{c.StageCount}:{(Options.Fp16 ? "fp16" : "fp32")}",
+            _kernels = _ctx.Pipelines.Get($"kernels:{c.InputChannels}:{c.Rank}:{_model.BPad}:{c.StageCount}:{(Options.Fp16 ? "fp16" : "fp32")}",
                 () => new Kernels(_ctx, c.InputChannels, c.Rank, _model.BPad, c.StageCount, Options.Fp16));
             _dummy = new GpuBuffer(_ctx, _pool, 256, hostVisible: false);
             var zero = new Latent(new float[c.NumWs * c.WDim], c.NumWs, c.WDim);
@@ -95,27 +93,216 @@ public sealed unsafe class VulkanGenerator : ITiledGenerator<VulkanLines>
         catch { context.Dispose(); throw; }
     }
 
+    // ---- The tile contract (blocking) ----
+
     /// <summary>The line pass for one axis: reuse the result for every tile that shares these coordinates.</summary>
-    public VulkanLines ComputeLines(Latent latent, ReadOnlySpan<double> coords, Axis axis)
+    public LineSet ComputeLines(Latent latent, ReadOnlySpan<double> coords, Axis axis)
     {
-        RenderArgs.CheckCoords(coords, axis == Axis.Rows ? "rows" : "columns");
+        RenderArgs.CheckCoords(coords, axis);
+        var copy = coords.ToArray();
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            int slot = _styles.Slot(latent);
-            using var frame = new Frame(_kernels);
-            var lines = NewLines(axis, coords.Length);
+            var lines = NewLines(axis, copy.Length);
+            var frame = new Frame(_kernels);
             try
             {
-                var copy = coords.ToArray();
-                _ctx.Submit(cmd => _lines.Record(cmd, frame, slot, copy, 0, copy.Length, axis, lines, _pool));
+                _ctx.Submissions.SubmitAndWait(cmd =>
+                {
+                    Barriers.AfterOurEarlierWork(_ctx.Vk, cmd);
+                    int slot = _styles.Acquire(latent, cmd, frame, ownQueue: true);
+                    _lines.Record(cmd, frame, slot, copy, 0, copy.Length, axis, lines, _pool);
+                }, frame);
             }
-            catch { lines.Dispose(); throw; }
+            catch { frame.Dispose(); lines.Dispose(); throw; }
             return lines;
         }
     }
 
-    readonly HashSet<VulkanLines> _liveLines = new();
+    /// <summary>The pixels of <paramref name="tile"/> into <paramref name="dst"/> (host memory), through a tile image read back.</summary>
+    public void RenderTile(Latent latent, LineSet rowLines, LineSet colLines, TileRect tile, PlanarView dst)
+    {
+        var (rows, cols) = RenderArgs.CheckTile<VulkanLines>(this, rowLines, colLines, tile, dst);
+        if (tile.IsEmpty) return;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            ReadBack(latent, rows, cols, tile, dst);
+        }
+    }
+
+    /// <summary>The same tile written into the caller's image at (dy, dx), blocking (see <see cref="VulkanImageTarget"/> for the contract).</summary>
+    public void RenderTile(Latent latent, LineSet rowLines, LineSet colLines, TileRect tile, VulkanImageTarget target, int dy, int dx)
+    {
+        var (rows, cols) = RenderArgs.CheckLines<VulkanLines>(this, rowLines, colLines, tile);
+        target.Validate();
+        if (dy < 0 || dx < 0 || (long)dy + tile.Rows > target.Height || (long)dx + tile.Cols > target.Width)
+            throw new ArgumentOutOfRangeException(nameof(target), $"a {tile.Cols}x{tile.Rows} tile at ({dx},{dy}) lies outside the {target.Width}x{target.Height} target");
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var frame = new Frame(_kernels);
+            try
+            {
+                var imageSet = TargetSet(frame, target);
+                _ctx.Submissions.SubmitAndWait(cmd =>
+                {
+                    Barriers.AfterOurEarlierWork(_ctx.Vk, cmd);
+                    int slot = _styles.Acquire(latent, cmd, frame, ownQueue: true);
+                    TargetIn(cmd, target);
+                    RecordPixels(cmd, frame, slot, rows, cols, tile, imageSet, dy, dx, target.Format == Format.R8G8B8A8Unorm);
+                    TargetOut(cmd, target);
+                }, frame);
+            }
+            catch { frame.Dispose(); throw; }
+        }
+    }
+
+    // ---- Whole renders ----
+
+    public float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols)
+    {
+        RenderArgs.CheckCoords(rows, Axis.Rows);
+        RenderArgs.CheckCoords(cols, Axis.Cols);
+        RenderArgs.CheckSize(rows.Length, cols.Length);
+        int h = rows.Length, w = cols.Length;
+        var img = PlanarView.Allocate(w, h);
+        var rowArr = rows.ToArray();
+        var colArr = cols.ToArray();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            int side = PlanTile(w, readback: true);
+            using var colLines = NewLines(Axis.Cols, w);
+            for (int r0 = 0; r0 < h; r0 += side)
+            {
+                int start = r0, bh = Math.Min(side, h - r0);
+                bool first = r0 == 0;
+                using var rowLines = NewLines(Axis.Rows, bh);
+                // The band's lines ride in the command buffer of its first readback tile: one submission less per band.
+                ReadBack(latent, rowLines, colLines, new TileRect(0, 0, bh, w), img.At(r0, 0), side, (cmd, frame, slot) =>
+                {
+                    if (first) _lines.Record(cmd, frame, slot, colArr, 0, w, Axis.Cols, colLines, _pool);
+                    _lines.Record(cmd, frame, slot, rowArr, start, bh, Axis.Rows, rowLines, _pool);
+                });
+            }
+        }
+        return img.Data;
+    }
+
+    /// <summary>
+    /// Renders rows × cols into the caller's image at (dy, dx) and waits: <see cref="SubmitInto"/> and a wait.
+    /// See <see cref="VulkanImageTarget"/> for the contract.
+    /// </summary>
+    public void RenderInto(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols, VulkanImageTarget target, int dy = 0, int dx = 0)
+    {
+        using var submission = SubmitInto(latent, rows, cols, target, dy, dx);
+        submission.Wait();
+    }
+
+    /// <summary>
+    /// Renders rows × cols into the caller's image at (dy, dx) on our queue and returns at once: poll, wait or await the
+    /// result; several may be in flight (each holds its own lines until it completes). The image is in
+    /// <see cref="VulkanImageTarget.NewLayout"/> once the submission completed.
+    /// </summary>
+    public GpuSubmission SubmitInto(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols, VulkanImageTarget target, int dy = 0, int dx = 0)
+    {
+        var (rowArr, colArr) = CheckWhole(rows, cols, target, dy, dx);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _submitted.RemoveWhere(s => s.IsCompleted);
+            var frame = new Frame(_kernels);
+            try
+            {
+                var imageSet = TargetSet(frame, target);
+                var submission = _ctx.Submissions.Submit(cmd => RecordWhole(cmd, frame, latent, rowArr, colArr, target, imageSet, dy, dx, ownQueue: true), frame);
+                _submitted.Add(submission);
+                return submission;
+            }
+            catch { frame.Dispose(); throw; }
+        }
+    }
+
+    /// <summary>
+    /// Records the line and pixel passes of a whole render of rows × cols into the caller's command buffer
+    /// <paramref name="cmd"/> (recording, primary or secondary, of the context's queue family), to be submitted by the
+    /// caller to <see cref="VulkanContext.Queue"/>. Barriers, exactly:
+    /// <list type="bullet">
+    /// <item>first, one memory barrier from our own earlier compute/transfer work (our buffers only; nothing of yours);</item>
+    /// <item>on your image: one transition <see cref="VulkanImageTarget.OldLayout"/> → GENERAL whose source scope is
+    /// <see cref="VulkanImageTarget.WaitStages"/>/<see cref="VulkanImageTarget.WaitAccess"/> (what you did to the image
+    /// before) and destination the compute shader's writes;</item>
+    /// <item>last, one transition GENERAL → <see cref="VulkanImageTarget.NewLayout"/> from our compute writes to
+    /// <see cref="VulkanImageTarget.ThenStages"/>/<see cref="VulkanImageTarget.ThenAccess"/> (what you do after).</item>
+    /// </list>
+    /// Between them only compute dispatches and compute→compute barriers. Dispose the returned recording only after the
+    /// GPU finished executing <paramref name="cmd"/> (its fence signalled): it holds the lines, descriptor sets and
+    /// style slot the commands use. Pipelines and push constants bound in <paramref name="cmd"/> are left changed.
+    /// </summary>
+    public VulkanRecording Record(CommandBuffer cmd, Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols,
+        VulkanImageTarget target, int dy = 0, int dx = 0)
+    {
+        if (cmd.Handle == 0) throw new ArgumentException("command buffer is a null handle");
+        var (rowArr, colArr) = CheckWhole(rows, cols, target, dy, dx);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var frame = new Frame(_kernels);
+            try
+            {
+                var imageSet = TargetSet(frame, target);
+                RecordWhole(cmd, frame, latent, rowArr, colArr, target, imageSet, dy, dx, ownQueue: false);
+                return new VulkanRecording(frame);
+            }
+            catch { frame.Dispose(); throw; }
+        }
+    }
+
+    (double[] Rows, double[] Cols) CheckWhole(ReadOnlySpan<double> rows, ReadOnlySpan<double> cols, VulkanImageTarget target, int dy, int dx)
+    {
+        RenderArgs.CheckCoords(rows, Axis.Rows);
+        RenderArgs.CheckCoords(cols, Axis.Cols);
+        target.Validate();
+        int h = rows.Length, w = cols.Length;
+        if (dy < 0 || dx < 0 || (long)dy + h > target.Height || (long)dx + w > target.Width)
+            throw new ArgumentOutOfRangeException(nameof(target), $"a {w}x{h} render at ({dx},{dy}) does not fit the {target.Width}x{target.Height} target");
+        return (rows.ToArray(), cols.ToArray());
+    }
+
+    /// <summary>
+    /// A whole render into <paramref name="cmd"/>: the column lines once, then per band of rows (the largest the budget
+    /// allows) its row lines — one row-line buffer reused band after band — and its pixels. Resources go to <paramref name="frame"/>.
+    /// </summary>
+    void RecordWhole(CommandBuffer cmd, Frame frame, Latent latent, double[] rows, double[] cols, VulkanImageTarget target,
+        DescriptorSet imageSet, int dy, int dx, bool ownQueue)
+    {
+        int h = rows.Length, w = cols.Length;
+        int side = Math.Min(PlanTile(w, readback: false), h);
+        var colLines = frame.Own(NewLines(Axis.Cols, w));
+        var rowLines = frame.Own(NewLines(Axis.Rows, side));
+        Barriers.AfterOurEarlierWork(_ctx.Vk, cmd);
+        int slot = _styles.Acquire(latent, cmd, frame, ownQueue);
+        _lines.Record(cmd, frame, slot, cols, 0, w, Axis.Cols, colLines, _pool);
+        TargetIn(cmd, target);
+        for (int r0 = 0; r0 < h; r0 += side)
+        {
+            int bh = Math.Min(side, h - r0);
+            if (r0 > 0) Barriers.Compute(_ctx.Vk, cmd);   // the last band's pixels read the row lines this band rewrites
+            _lines.Record(cmd, frame, slot, rows, r0, bh, Axis.Rows, rowLines, _pool);
+            RecordPixels(cmd, frame, slot, rowLines, colLines, new TileRect(0, 0, bh, w), imageSet, dy + r0, dx, target.Format == Format.R8G8B8A8Unorm);
+        }
+        TargetOut(cmd, target);
+    }
+
+    DescriptorSet TargetSet(Frame frame, VulkanImageTarget target) =>
+        frame.Set(_kernels.ImageSet(frame.Own(new ImageViewHandle(_ctx, target.Image, target.Format)).View));
+
+    void TargetIn(CommandBuffer cmd, VulkanImageTarget t) => Barriers.Image(_ctx.Vk, cmd, t.Image, t.OldLayout, ImageLayout.General,
+        t.WaitStages, t.WaitAccess, PipelineStageFlags.ComputeShaderBit, AccessFlags.ShaderWriteBit);
+
+    void TargetOut(CommandBuffer cmd, VulkanImageTarget t) => Barriers.Image(_ctx.Vk, cmd, t.Image, ImageLayout.General, t.NewLayout,
+        PipelineStageFlags.ComputeShaderBit, AccessFlags.ShaderWriteBit, t.ThenStages, t.ThenAccess);
 
     VulkanLines NewLines(Axis axis, int count)
     {
@@ -132,132 +319,6 @@ public sealed unsafe class VulkanGenerator : ITiledGenerator<VulkanLines>
     }
 
     /// <summary>
-    /// Pixels of rows [r0, r0+nr) × columns [c0, c0+nc) of precomputed lines into <paramref name="dst"/>
-    /// (planar float [3][dstH][dstW]) at (dy, dx), through a tile image read back to host memory.
-    /// </summary>
-    public void RenderTile(Latent latent, VulkanLines rows, int r0, int nr, VulkanLines cols, int c0, int nc,
-        float[] dst, int dstW, int dstH, int dy, int dx)
-    {
-        CheckTile(rows, r0, nr, cols, c0, nc);
-        if (dy < 0 || dx < 0 || dy + nr > dstH || dx + nc > dstW || dst.LongLength < 3L * dstW * dstH)
-            throw new ArgumentOutOfRangeException(nameof(dst), "tile lies outside the destination");
-        if (nr == 0 || nc == 0) return;
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            int slot = _styles.Slot(latent);
-            ReadBack(slot, rows, r0, nr, cols, c0, nc, dst, dstW, dstH, dy, dx);
-        }
-    }
-
-    /// <summary>The same tile written into the caller's image at (dy, dx) (see <see cref="VulkanImageTarget"/> for the contract).</summary>
-    public void RenderTile(Latent latent, VulkanLines rows, int r0, int nr, VulkanLines cols, int c0, int nc, VulkanImageTarget target, int dy, int dx)
-    {
-        CheckTile(rows, r0, nr, cols, c0, nc);
-        target.Validate();
-        if (dy < 0 || dx < 0 || dy + nr > target.Height || dx + nc > target.Width)
-            throw new ArgumentOutOfRangeException(nameof(target), "tile lies outside the target image");
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            int slot = _styles.Slot(latent);
-            using var frame = new Frame(_kernels);
-            var imageSet = frame.Set(_kernels.ImageSet(frame.Own(new ImageViewHandle(_ctx, target.Image, target.Format)).View));
-            _ctx.Submit(cmd =>
-            {
-                Transition(cmd, target.Image, target.OldLayout, ImageLayout.General);
-                RecordPixels(cmd, frame, slot, rows, r0, nr, cols, c0, nc, imageSet, dy, dx, target.Format == Format.R8G8B8A8Unorm);
-                Transition(cmd, target.Image, ImageLayout.General, target.NewLayout);
-            });
-        }
-    }
-
-    void CheckTile(VulkanLines rows, int r0, int nr, VulkanLines cols, int c0, int nc)
-    {
-        if (rows.Owner != this || cols.Owner != this) throw new ArgumentException("lines were computed by another generator");
-        if (rows.Axis != Axis.Rows || cols.Axis != Axis.Cols) throw new ArgumentException("pass row lines then column lines");
-        if (r0 < 0 || nr < 0 || r0 + nr > rows.Count || c0 < 0 || nc < 0 || c0 + nc > cols.Count)
-            throw new ArgumentOutOfRangeException(nameof(nr), "tile lies outside the computed lines");
-    }
-
-    public float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols)
-    {
-        RenderArgs.CheckCoords(rows, "rows");
-        RenderArgs.CheckCoords(cols, "columns");
-        RenderArgs.CheckSize(rows.Length, cols.Length);
-        int h = rows.Length, w = cols.Length;
-        var img = new float[3L * h * w];
-        // Each band's lines ride in the command buffer of its first readback tile: one submission less per band.
-        ForEachBand(latent, rows.ToArray(), cols.ToArray(), readback: true, band =>
-            ReadBack(band.Slot, band.RowLines, 0, band.Height, band.ColLines, 0, w, img, w, h, band.R0, 0, band.Side, band.RecordLines));
-        return img;
-    }
-
-    /// <summary>
-    /// Renders rows × cols into the caller's image at (dy, dx): bands of rows within the budget, each band's row lines
-    /// and pixels in one submission (the column lines once, with the first band). See <see cref="VulkanImageTarget"/>.
-    /// </summary>
-    public void RenderInto(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols, VulkanImageTarget target, int dy = 0, int dx = 0)
-    {
-        RenderArgs.CheckCoords(rows, "rows");
-        RenderArgs.CheckCoords(cols, "columns");
-        target.Validate();
-        int h = rows.Length, w = cols.Length;
-        if (dy < 0 || dx < 0 || dy + h > target.Height || dx + w > target.Width)
-            throw new ArgumentOutOfRangeException(nameof(target), $"a {w}x{h} render at ({dx},{dy}) does not fit the {target.Width}x{target.Height} target");
-        var rowArr = rows.ToArray();
-        var colArr = cols.ToArray();
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using var view = new ImageViewHandle(_ctx, target.Image, target.Format);
-            using var imageFrame = new Frame(_kernels);
-            var imageSet = imageFrame.Set(_kernels.ImageSet(view.View));
-            ForEachBand(latent, rowArr, colArr, readback: false, band => _ctx.Submit(cmd =>
-            {
-                band.RecordLines(cmd);
-                Transition(cmd, target.Image, band.First ? target.OldLayout : ImageLayout.General, ImageLayout.General);
-                RecordPixels(cmd, band.Frame, band.Slot, band.RowLines, 0, band.Height, band.ColLines, 0, w, imageSet, dy + band.R0, dx,
-                    target.Format == Format.R8G8B8A8Unorm);
-                if (band.Last) Transition(cmd, target.Image, ImageLayout.General, target.NewLayout);
-            }));
-        }
-    }
-
-    /// <summary>One band of rows of a whole-image render; <see cref="RecordLines"/> records its line passes into a command buffer.</summary>
-    readonly record struct Band(int Slot, int R0, int Height, int Side, bool First, bool Last, VulkanLines RowLines, VulkanLines ColLines,
-        Frame Frame, Action<CommandBuffer> RecordLines);
-
-    /// <summary>
-    /// The band loop that Render and RenderInto share: the largest band the budget allows, the column lines once (recorded
-    /// with the first band), fresh row lines per band; <paramref name="body"/> must submit (and so wait for) its work.
-    /// Takes the generator's lock (re-entrant, so callers may already hold it).
-    /// </summary>
-    void ForEachBand(Latent latent, double[] rows, double[] cols, bool readback, Action<Band> body)
-    {
-        int h = rows.Length, w = cols.Length;
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            int side = PlanTile(w, readback);
-            int slot = _styles.Slot(latent);
-            using var colLines = NewLines(Axis.Cols, w);
-            for (int r0 = 0; r0 < h; r0 += side)
-            {
-                int start = r0, bh = Math.Min(side, h - r0);
-                bool first = r0 == 0;
-                using var rowLines = NewLines(Axis.Rows, bh);
-                using var frame = new Frame(_kernels);
-                body(new Band(slot, r0, bh, side, first, r0 + bh >= h, rowLines, colLines, frame, cmd =>
-                {
-                    if (first) _lines.Record(cmd, frame, slot, cols, 0, w, Axis.Cols, colLines, _pool);
-                    _lines.Record(cmd, frame, slot, rows, start, bh, Axis.Rows, rowLines, _pool);
-                }));
-            }
-        }
-    }
-
-    /// <summary>
     /// Largest band/tile side (a multiple of 64, at most MaxTile) whose working set fits the budget next to the
     /// model, styles, scratch and the column lines of <paramref name="width"/> columns.
     /// </summary>
@@ -270,54 +331,60 @@ public sealed unsafe class VulkanGenerator : ITiledGenerator<VulkanLines>
             ulong tileBytes = LinePassRecorder.LinesBytes(_model, t) + (readback ? 2ul * (ulong)t * (ulong)Math.Min(t, width) * 16 : 0);
             if (fixedBytes + tileBytes <= budget) return t;
         }
-        throw new InvalidOperationException($"a {width}-pixel-wide render does not fit the device-memory budget of {Options.BudgetBytes >> 20} MiB " +
-                                            $"(weights, styles, scratch and column lines alone take {fixedBytes >> 20} MiB)");
+        throw new ArgumentException($"a {width}-pixel-wide render does not fit the device-memory budget of {Options.BudgetBytes / 1048576.0:0.##} MiB " +
+                                    $"(weights, styles, scratch and column lines alone take {fixedBytes / 1048576.0:0.##} MiB)");
     }
 
     /// <summary>
-    /// Renders a tile in sub-tiles of at most <paramref name="maxTile"/>² through our own RGBA32F image and a readback buffer;
-    /// <paramref name="prelude"/> (the lines the tile reads) is recorded at the start of the first sub-tile's submission.
+    /// Renders a tile in sub-tiles of at most <paramref name="maxTile"/>² through our own RGBA32F image and a readback
+    /// buffer, one submission each; <paramref name="prelude"/> (the lines the tile reads) is recorded at the start of the first.
     /// </summary>
-    void ReadBack(int slot, VulkanLines rows, int r0, int nr, VulkanLines cols, int c0, int nc, float[] dst, int dstW, int dstH, int dy, int dx,
-        int maxTile = 0, Action<CommandBuffer>? prelude = null)
+    void ReadBack(Latent latent, VulkanLines rows, VulkanLines cols, TileRect tile, PlanarView dst, int maxTile = 0,
+        Action<CommandBuffer, Frame, int>? prelude = null)
     {
         int t = maxTile > 0 ? maxTile : Options.MaxTile;
-        int th = Math.Min(t, nr), tw = Math.Min(t, nc);
+        int th = Math.Min(t, tile.Rows), tw = Math.Min(t, tile.Cols);
         var (image, staging, imageSet) = ReadbackTarget(th, tw);
-        long plane = (long)dstW * dstH;
-        for (int i0 = 0; i0 < nr; i0 += th)
-            for (int j0 = 0; j0 < nc; j0 += tw)
+        var vk = _ctx.Vk;
+        for (int i0 = 0; i0 < tile.Rows; i0 += th)
+            for (int j0 = 0; j0 < tile.Cols; j0 += tw)
             {
-                int h = Math.Min(th, nr - i0), w = Math.Min(tw, nc - j0);
-                using var frame = new Frame(_kernels);
+                int h = Math.Min(th, tile.Rows - i0), w = Math.Min(tw, tile.Cols - j0);
+                var frame = new Frame(_kernels);
                 var before = prelude;
                 prelude = null;
-                _ctx.Submit(cmd =>
+                try
                 {
-                    before?.Invoke(cmd);
-                    Transition(cmd, image.Image, ImageLayout.Undefined, ImageLayout.General);
-                    RecordPixels(cmd, frame, slot, rows, r0 + i0, h, cols, c0 + j0, w, imageSet, 0, 0, quantize8: false);
-                    var toCopy = new ImageMemoryBarrier(srcAccessMask: AccessFlags.ShaderWriteBit, dstAccessMask: AccessFlags.TransferReadBit,
-                        oldLayout: ImageLayout.General, newLayout: ImageLayout.TransferSrcOptimal, srcQueueFamilyIndex: Vk.QueueFamilyIgnored,
-                        dstQueueFamilyIndex: Vk.QueueFamilyIgnored, image: image.Image, subresourceRange: ColorRange);
-                    _ctx.Vk.CmdPipelineBarrier(cmd, PipelineStageFlags.ComputeShaderBit, PipelineStageFlags.TransferBit, 0, 0, null, 0, null, 1, &toCopy);
-                    var region = new BufferImageCopy(0, (uint)w, (uint)h, new ImageSubresourceLayers(ImageAspectFlags.ColorBit, 0, 0, 1),
-                        new Offset3D(0, 0, 0), new Extent3D((uint)w, (uint)h, 1));
-                    _ctx.Vk.CmdCopyImageToBuffer(cmd, image.Image, ImageLayout.TransferSrcOptimal, staging.Handle, 1, &region);
-                    var toHost = new BufferMemoryBarrier(srcAccessMask: AccessFlags.TransferWriteBit, dstAccessMask: AccessFlags.HostReadBit,
-                        srcQueueFamilyIndex: Vk.QueueFamilyIgnored, dstQueueFamilyIndex: Vk.QueueFamilyIgnored, buffer: staging.Handle, offset: 0, size: Vk.WholeSize);
-                    _ctx.Vk.CmdPipelineBarrier(cmd, PipelineStageFlags.TransferBit, PipelineStageFlags.HostBit, 0, 0, null, 1, &toHost, 0, null);
-                });
+                    _ctx.Submissions.SubmitAndWait(cmd =>
+                    {
+                        Barriers.AfterOurEarlierWork(vk, cmd);
+                        int slot = _styles.Acquire(latent, cmd, frame, ownQueue: true);
+                        before?.Invoke(cmd, frame, slot);
+                        // The previous tile's copy read this image: order it before the new writes (contents discarded).
+                        Barriers.Image(vk, cmd, image.Image, ImageLayout.Undefined, ImageLayout.General,
+                            PipelineStageFlags.TransferBit, AccessFlags.None, PipelineStageFlags.ComputeShaderBit, AccessFlags.ShaderWriteBit);
+                        RecordPixels(cmd, frame, slot, rows, cols, new TileRect(tile.Row0 + i0, tile.Col0 + j0, h, w), imageSet, 0, 0, quantize8: false);
+                        Barriers.Image(vk, cmd, image.Image, ImageLayout.General, ImageLayout.TransferSrcOptimal,
+                            PipelineStageFlags.ComputeShaderBit, AccessFlags.ShaderWriteBit, PipelineStageFlags.TransferBit, AccessFlags.TransferReadBit);
+                        var region = new BufferImageCopy(0, (uint)w, (uint)h, new ImageSubresourceLayers(ImageAspectFlags.ColorBit, 0, 0, 1),
+                            new Offset3D(0, 0, 0), new Extent3D((uint)w, (uint)h, 1));
+                        vk.CmdCopyImageToBuffer(cmd, image.Image, ImageLayout.TransferSrcOptimal, staging.Handle, 1, &region);
+                        var toHost = new BufferMemoryBarrier(srcAccessMask: AccessFlags.TransferWriteBit, dstAccessMask: AccessFlags.HostReadBit,
+                            srcQueueFamilyIndex: Vk.QueueFamilyIgnored, dstQueueFamilyIndex: Vk.QueueFamilyIgnored, buffer: staging.Handle, offset: 0, size: Vk.WholeSize);
+                        vk.CmdPipelineBarrier(cmd, PipelineStageFlags.TransferBit, PipelineStageFlags.HostBit, 0, 0, null, 1, &toHost, 0, null);
+                    }, frame);
+                }
+                catch { frame.Dispose(); throw; }
                 var px = staging.Floats;
                 for (int i = 0; i < h; i++)
                 {
-                    long o = (long)(dy + i0 + i) * dstW + dx + j0;
+                    long o = dst.Index(0, i0 + i, j0), plane = dst.Plane;
                     for (int j = 0; j < w; j++)
                     {
                         int s = (i * w + j) * 4;
-                        dst[o + j] = px[s];
-                        dst[plane + o + j] = px[s + 1];
-                        dst[2 * plane + o + j] = px[s + 2];
+                        dst.Data[o + j] = px[s];
+                        dst.Data[plane + o + j] = px[s + 1];
+                        dst.Data[2 * plane + o + j] = px[s + 2];
                     }
                 }
             }
@@ -348,37 +415,28 @@ public sealed unsafe class VulkanGenerator : ITiledGenerator<VulkanLines>
         return (image, _readbackStaging, _readbackSet);
     }
 
-    void RecordPixels(CommandBuffer cmd, Frame frame, int slot, VulkanLines rows, int r0, int nr, VulkanLines cols, int c0, int nc,
+    void RecordPixels(CommandBuffer cmd, Frame frame, int slot, VulkanLines rows, VulkanLines cols, TileRect tile,
         DescriptorSet imageSet, int dy, int dx, bool quantize8)
     {
         var set = frame.Set(_kernels.BufferSet([_model.Buffer.Descriptor(), _styles.Descriptor(slot), _dummy.Descriptor(),
             rows.Buffer.Descriptor(), cols.Buffer.Descriptor(), _dummy.Descriptor()]));
-        _ctx.Barrier(cmd);
+        Barriers.Compute(_ctx.Vk, cmd);
         _kernels.Bind(cmd, _kernels.Pixel, set, imageSet);
         _kernels.Push(cmd, new PixelPush
         {
-            Nr = nr, Nc = nc, R0 = r0, C0 = c0, RowCount = rows.Count, ColCount = cols.Count, Dy = dy, Dx = dx,
+            Nr = tile.Rows, Nc = tile.Cols, R0 = tile.Row0, C0 = tile.Col0, RowCount = rows.Count, ColCount = cols.Count, Dy = dy, Dx = dx,
             DecOff = _model.DecoderOff, HeadOff = _styles.Layout.HeadOff, Quantize8 = quantize8 ? 1 : 0, Clamp = Model.Config.FcClamp,
         });
-        _ctx.Vk.CmdDispatch(cmd, (uint)((nc + Kernels.PixelGroup - 1) / Kernels.PixelGroup), (uint)((nr + Kernels.PixelGroup - 1) / Kernels.PixelGroup), 1);
-    }
-
-    static readonly ImageSubresourceRange ColorRange = new(ImageAspectFlags.ColorBit, 0, 1, 0, 1);
-
-    /// <summary>A layout transition that also orders everything before it (any stage) against the compute writes after it.</summary>
-    void Transition(CommandBuffer cmd, Image image, ImageLayout from, ImageLayout to)
-    {
-        var b = new ImageMemoryBarrier(srcAccessMask: AccessFlags.MemoryWriteBit | AccessFlags.MemoryReadBit,
-            dstAccessMask: AccessFlags.MemoryWriteBit | AccessFlags.MemoryReadBit, oldLayout: from, newLayout: to,
-            srcQueueFamilyIndex: Vk.QueueFamilyIgnored, dstQueueFamilyIndex: Vk.QueueFamilyIgnored, image: image, subresourceRange: ColorRange);
-        _ctx.Vk.CmdPipelineBarrier(cmd, PipelineStageFlags.AllCommandsBit, PipelineStageFlags.AllCommandsBit, 0, 0, null, 0, null, 1, &b);
+        _ctx.Vk.CmdDispatch(cmd, (uint)((tile.Cols + Kernels.PixelGroup - 1) / Kernels.PixelGroup), (uint)((tile.Rows + Kernels.PixelGroup - 1) / Kernels.PixelGroup), 1);
     }
 
     void DisposeParts()
     {
+        foreach (var s in _submitted) s.Wait();
+        _submitted.Clear();
         VulkanLines[] live;
         lock (_liveLines) live = _liveLines.ToArray();
-        foreach (var l in live) Release(l);
+        foreach (var l in live) l.Dispose();
         _readbackFrame?.Dispose();
         _lines?.Dispose();
         _styles?.Dispose();
@@ -388,6 +446,7 @@ public sealed unsafe class VulkanGenerator : ITiledGenerator<VulkanLines>
         if (_ownsContext) _ctx?.Dispose();
     }
 
+    /// <summary>Waits for this generator's submissions, then frees its device memory (recordings not yet disposed must be done first).</summary>
     public void Dispose()
     {
         lock (_gate)
@@ -397,23 +456,4 @@ public sealed unsafe class VulkanGenerator : ITiledGenerator<VulkanLines>
             DisposeParts();
         }
     }
-}
-
-/// <summary>A 2D colour view of mip 0 / layer 0 of an image (ours or the caller's; the view is always ours).</summary>
-internal sealed unsafe class ImageViewHandle : IDisposable
-{
-    readonly VulkanContext _ctx;
-    public ImageView View { get; }
-
-    public ImageViewHandle(VulkanContext ctx, Image image, Format format)
-    {
-        _ctx = ctx;
-        var info = new ImageViewCreateInfo(image: image, viewType: ImageViewType.Type2D, format: format,
-            subresourceRange: new ImageSubresourceRange(ImageAspectFlags.ColorBit, 0, 1, 0, 1));
-        ImageView v;
-        VulkanContext.Check(ctx.Vk.CreateImageView(ctx.Device, &info, null, &v), "vkCreateImageView");
-        View = v;
-    }
-
-    public void Dispose() => _ctx.Vk.DestroyImageView(_ctx.Device, View, null);
 }

@@ -15,7 +15,7 @@ public class BakeLineReuseTests
     {
         var m = Fixtures.Model("public-tiny");
         using var cpu = new CpuGenerator(m);
-        var counting = new Counting(TileRenderers.For(cpu));
+        var counting = new Counting(cpu);
         var spec = new BakeSpec(50, 30, 0, 0, 1, 1, 2, true, BakeFormat.Png8);
         string dir = TempDir();
         using (var set = new AtomicFileSet(false))
@@ -31,24 +31,30 @@ public class BakeLineReuseTests
         Assert.That(counting.Pixels, Is.EqualTo(spec.Levels.Sum(l => (long)l.W * l.H * 4)), "every sample rendered once");
     }
 
-    sealed class Counting(ITileRenderer inner) : ITileRenderer
+    /// <summary>Forwards to a real backend and counts what goes through the tile contract.</summary>
+    sealed class Counting(IGenerator inner) : IGenerator
     {
+        public Creps.Render.Model.CrepsModel Model => inner.Model;
+        public string Name => inner.Name;
+        public string DeviceDescription => inner.DeviceDescription;
+        public float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols) => inner.Render(latent, rows, cols);
+        public void Dispose() { }
         public readonly Dictionary<Axis, long> Coords = new() { [Axis.Rows] = 0, [Axis.Cols] = 0 };
         public readonly Dictionary<Axis, int> Calls = new() { [Axis.Rows] = 0, [Axis.Cols] = 0 };
         public long Pixels;
         public long LineBytesPerCoordinate => inner.LineBytesPerCoordinate;
 
-        public ILineSet ComputeLines(Latent latent, ReadOnlySpan<double> coords, Axis axis)
+        public LineSet ComputeLines(Latent latent, ReadOnlySpan<double> coords, Axis axis)
         {
             Coords[axis] += coords.Length;
             Calls[axis]++;
             return inner.ComputeLines(latent, coords, axis);
         }
 
-        public void RenderTile(Latent latent, ILineSet rows, int r0, int nr, ILineSet cols, int c0, int nc, float[] dst, int dstW, int dstH, int dy, int dx)
+        public void RenderTile(Latent latent, LineSet rows, LineSet cols, TileRect tile, PlanarView dst)
         {
-            Pixels += (long)nr * nc;
-            inner.RenderTile(latent, rows, r0, nr, cols, c0, nc, dst, dstW, dstH, dy, dx);
+            Pixels += tile.Pixels;
+            inner.RenderTile(latent, rows, cols, tile, dst);
         }
     }
 }

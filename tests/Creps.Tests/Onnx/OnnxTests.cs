@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Creps.Render.Coordinates;
 using Creps.Render.Cpu;
 using Creps.Render.Latents;
-using Creps.Render.Onnx;
+using Creps.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Creps.Tests.Onnx;
@@ -112,12 +112,12 @@ public class OnnxTests
         var latent = Latent.FromSeed(model, 3);
         double[] rows = Grid.Centers(-0.2, 1.3, 37), cols = Grid.Centers(0.1, 0.9, 53);
         using var onnx = new OnnxGenerator(model, tryCuda: false);
-        var rl = onnx.ComputeLines(latent, rows, Axis.Rows);
-        var cl = onnx.ComputeLines(latent, cols, Axis.Cols);
+        using var rl = onnx.ComputeLines(latent, rows, Axis.Rows);
+        using var cl = onnx.ComputeLines(latent, cols, Axis.Cols);
         var img = new float[3 * rows.Length * cols.Length];
         foreach (var (r0, nr) in new[] { (0, 20), (20, 17) })
             foreach (var (c0, nc) in new[] { (0, 30), (30, 23) })
-                onnx.RenderTile(latent, rl, r0, nr, cl, c0, nc, img, cols.Length, rows.Length, r0, c0);
+                onnx.RenderTile(latent, rl, cl, new TileRect(r0, c0, nr, nc), new PlanarView(img, cols.Length, rows.Length, r0, c0));
         using var cpu = new CpuGenerator(model);
         float[] expected = cpu.Render(latent, rows, cols);
         Assert.That(MaxAbs(img, expected), Is.LessThanOrEqualTo(Tolerance(expected)));

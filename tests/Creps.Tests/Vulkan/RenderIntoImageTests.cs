@@ -17,12 +17,13 @@ namespace Creps.Tests.Vulkan;
 public unsafe class RenderIntoImageTests : VulkanTestBase
 {
     /// <summary>A storage image of the test's own, plus a host-visible buffer to read it back.</summary>
-    sealed class EngineImage : IDisposable
+    internal sealed class EngineImage : IDisposable
     {
         readonly VulkanContext _e;
         public readonly Image Image;
         readonly DeviceMemory _imageMem, _bufMem;
         readonly Buffer _buffer;
+        public Buffer ReadbackBuffer => _buffer;
         readonly void* _mapped;
         public readonly int W, H, PixelBytes;
         public readonly Format Format;
@@ -84,6 +85,13 @@ public unsafe class RenderIntoImageTests : VulkanTestBase
                 var toHost = new MemoryBarrier(srcAccessMask: AccessFlags.TransferWriteBit, dstAccessMask: AccessFlags.HostReadBit);
                 vk.CmdPipelineBarrier(cmd, PipelineStageFlags.TransferBit, PipelineStageFlags.HostBit, 0, 1, &toHost, 0, null, 0, null);
             });
+            return Decode();
+        }
+
+        /// <summary>The readback buffer's texels (after a copy into it completed) as planar float [3][H][W].</summary>
+        public float[] Decode()
+        {
+            int w = W, h = H;
             var result = new float[3 * w * h];
             for (int y = 0; y < h; y++)
                 for (int x = 0; x < w; x++)

@@ -28,7 +28,7 @@ public class VulkanTilingTests : VulkanTestBase
         {
             int nr = Math.Min(256, rows.Length - r0), nc = Math.Min(256, cols.Length - c0);
             var tile = new float[3 * nr * nc];
-            tiled.RenderTile(latent, rl, r0, nr, cl, c0, nc, tile, nc, nr, 0, 0);
+            tiled.RenderTile(latent, rl, cl, new TileRect(r0, c0, nr, nc), new PlanarView(tile, nc, nr));
             for (int ch = 0; ch < 3; ch++)
                 for (int i = 0; i < nr; i++)
                     for (int j = 0; j < nc; j++)
@@ -60,7 +60,7 @@ public class VulkanTilingTests : VulkanTestBase
     {
         var model = Fixtures.Model("public-tiny");
         using var g = new VulkanGenerator(model, VulkanFixture.Context, new VulkanGeneratorOptions { BudgetBytes = 1 << 16 });
-        var e = Assert.Throws<InvalidOperationException>(() => g.Render(Latent.FromSeed(model, 1), Grid.Centers(0, 1, 8), Grid.Centers(0, 1, 8)));
+        var e = Assert.Throws<ArgumentException>(() => g.Render(Latent.FromSeed(model, 1), Grid.Centers(0, 1, 8), Grid.Centers(0, 1, 8)));
         Assert.That(e!.Message, Does.Contain("budget").And.Not.Contain("\n"));
     }
 }

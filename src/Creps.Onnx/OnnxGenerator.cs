@@ -1,26 +1,17 @@
+using Creps.Render;
 using Creps.Render.Coordinates;
-using Creps.Render.Cpu;
 using Creps.Render.Latents;
 using Creps.Render.Model;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Creps.Render.Onnx;
-
-/// <summary>The line pass's output for one axis on the ONNX backend: [S, L, r, B] floats.</summary>
-public sealed class OnnxLines
-{
-    public Axis Axis { get; }
-    public int Count { get; }
-    internal float[] Data { get; }
-    internal OnnxLines(Axis axis, int count, float[] data) { Axis = axis; Count = count; Data = data; }
-}
+namespace Creps.Onnx;
 
 /// <summary>
 /// The ONNX Runtime backend: the generator as two ONNX graphs (line pass, per-pixel pass) run by ONNX Runtime on
 /// the CUDA execution provider when it loads, otherwise on the CPU provider. Lines are computed once per axis (phases
 /// reduced in double on the host, <see cref="FourierPhase"/>) and shared by every tile; pixels run tile by tile.
 /// </summary>
-public sealed class OnnxGenerator : ITiledGenerator<OnnxLines>
+public sealed class OnnxGenerator : IGenerator, IBenchmarkStages
 {
     /// <summary>Coordinates per line-pass run and pixels per tile side: bound ORT's intermediates (~[4B, tile²] floats).</summary>
     public const int LineChunk = 1024, TileSide = 256;
@@ -32,6 +23,15 @@ public sealed class OnnxGenerator : ITiledGenerator<OnnxLines>
     public string Provider => _sessions.Provider;
     public string DeviceDescription => $"ONNX Runtime {OrtEnv.Instance().GetVersionString()}, {_sessions.Provider} execution provider" +
                                        (_sessions.Provider == "CPU" ? $" ({_sessions.Threads} threads)" : "");
+
+    /// <summary>Floats of lines per coordinate: per stage, rank × biline channels (not padded).</summary>
+    public long LineBytesPerCoordinate => (long)Model.Config.StageCount * Model.Config.Rank * Model.Config.BilineChannels * sizeof(float);
+
+    /// <summary>Styles are computed inside the graphs (part of lines and pixels); the copy out of ORT is part of pixels.</summary>
+    public BenchmarkTraits BenchmarkTraits => new(Provider == "CUDA" ? "onnx (CUDA)" : "onnx (CPU)", GpuClass: Provider == "CUDA",
+        SeparatesPerLatent: false, HasReadback: true, DeviceBytes: null);
+
+    public void PrepareLatent(Latent latent) { }
 
     /// <param name="tryCuda">false: the CPU provider without trying CUDA.</param>
     public OnnxGenerator(CrepsModel model, Action<string>? log = null, bool tryCuda = true)
@@ -46,9 +46,9 @@ public sealed class OnnxGenerator : ITiledGenerator<OnnxLines>
     }
 
     /// <summary>The line pass for one axis: reuse it for every tile that shares these coordinates.</summary>
-    public OnnxLines ComputeLines(Latent latent, ReadOnlySpan<double> coords, Axis axis)
+    public LineSet ComputeLines(Latent latent, ReadOnlySpan<double> coords, Axis axis)
     {
-        RenderArgs.CheckCoords(coords, axis == Axis.Rows ? "rows" : "columns");
+        RenderArgs.CheckCoords(coords, axis);
         var c = Model.Config;
         int r = c.Rank, ch = c.InputChannels, half = ch / 2, stride = r * c.BilineChannels, stages = c.StageCount;
         long total = (long)stages * coords.Length * stride;
@@ -75,14 +75,14 @@ public sealed class OnnxGenerator : ITiledGenerator<OnnxLines>
             for (int s = 0; s < stages; s++)
                 lines.Slice(s * n * stride, n * stride).CopyTo(data.AsSpan((int)(((long)s * coords.Length + first) * stride)));
         }
-        return new OnnxLines(axis, coords.Length, data);
+        return new OnnxLines(this, axis, coords.Length, data);
     }
 
-    /// <summary>Pixels of rows [r0, r0+nr) × columns [c0, c0+nc) into <paramref name="dst"/> (planar [3][dstH][dstW]) at (dy, dx), tile by tile.</summary>
-    public void RenderTile(Latent latent, OnnxLines rows, int r0, int nr, OnnxLines cols, int c0, int nc,
-        float[] dst, int dstW, int dstH, int dy, int dx)
+    /// <summary>The pixels of <paramref name="tile"/> into <paramref name="dst"/>, in sub-tiles of <see cref="TileSide"/>².</summary>
+    public void RenderTile(Latent latent, LineSet rowLines, LineSet colLines, TileRect tile, PlanarView dst)
     {
-        RenderArgs.CheckTile(rows.Axis, rows.Count, r0, nr, cols.Axis, cols.Count, c0, nc, dst, dstW, dstH, dy, dx);
+        var (rows, cols) = RenderArgs.CheckTile<OnnxLines>(this, rowLines, colLines, tile, dst);
+        int r0 = tile.Row0, nr = tile.Rows, c0 = tile.Col0, nc = tile.Cols;
         using var ws = WsValue(latent);
         for (int ty = 0; ty < nr; ty += TileSide)
         {
@@ -95,10 +95,9 @@ public sealed class OnnxGenerator : ITiledGenerator<OnnxLines>
                 using var outs = _sessions.Pixels.Run(_run, [OnnxModels.WsInput, OnnxModels.RowLinesInput, OnnxModels.ColLinesInput],
                     [ws, rowTile, colTile], [OnnxModels.ImgOutput]);
                 var img = outs[0].GetTensorDataAsSpan<float>();
-                long plane = (long)dstW * dstH;
                 for (int ch = 0; ch < 3; ch++)
                     for (int y = 0; y < h; y++)
-                        img.Slice((ch * h + y) * w, w).CopyTo(dst.AsSpan((int)(ch * plane + (long)(dy + ty + y) * dstW + dx + tx), w));
+                        img.Slice((ch * h + y) * w, w).CopyTo(dst.Data.AsSpan(checked((int)dst.Index(ch, ty + y, tx)), w));
             }
         }
     }

@@ -1,8 +1,9 @@
+using Creps.Render;
 using Creps.Render.IO;
 using Creps.Render.Model;
-using static Creps.Render.Onnx.OnnxProto;
+using static Creps.Onnx.OnnxProto;
 
-namespace Creps.Render.Onnx;
+namespace Creps.Onnx;
 
 /// <summary>
 /// The ONNX models of one CREPS generator. Exported: the synthesis network (ws, rows, cols → img) and the mapping

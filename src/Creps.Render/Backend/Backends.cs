@@ -3,7 +3,7 @@ using Creps.Render.Model;
 
 namespace Creps.Render;
 
-/// <summary>Picks a backend by name: cpu, or auto (the best available). Other backends register here as they land.</summary>
+/// <summary>Picks a backend by name: vulkan, cpu, auto (the best available), and any registered from another assembly (the CLI registers onnx from Creps.Onnx).</summary>
 public static class Backends
 {
     /// <summary>Backends that can be asked for by name, in auto's order of preference (best first).</summary>
@@ -12,12 +12,13 @@ public static class Backends
         // Vulkan compute: any Vulkan 1.2 device, lavapipe included; throws BackendUnavailableException without one.
         ("vulkan", (m, o, _) => Vulkan.VulkanGenerator.Create(m, o)),
         ("cpu", (m, o, _) => new CpuGenerator(m, o.Threads)),
-        ("onnx", (m, o, log) => new Onnx.OnnxGenerator(m, log, o.TryCuda)),   // ONNX Runtime: CUDA EP when it loads, else CPU; never auto's first pick
     };
 
-    public static IReadOnlyList<string> Names => Registry.Select(r => r.Name).ToList();
+    public static IReadOnlyList<string> Names { get { lock (Registry) return Registry.Select(r => r.Name).ToList(); } }
 
-    /// <summary>Registers a backend ahead of the CPU one for auto. <paramref name="tryCreate"/> returns null when unavailable.</summary>
+    static List<(string Name, Func<CrepsModel, BackendOptions, Action<string>?, IGenerator?> TryCreate)> Snapshot() { lock (Registry) return Registry.ToList(); }
+
+    /// <summary>Registers (or replaces) a backend: first in auto's order, or last. <paramref name="tryCreate"/> returns null or throws <see cref="BackendUnavailableException"/> when unavailable.</summary>
     public static void Register(string name, Func<CrepsModel, BackendOptions, Action<string>?, IGenerator?> tryCreate, bool preferOverCpu)
     {
         lock (Registry)
@@ -33,7 +34,7 @@ public static class Backends
         options ??= BackendOptions.Default;
         if (name == "auto")
         {
-            foreach (var (n, make) in Registry)
+            foreach (var (n, make) in Snapshot())
             {
                 try
                 {
@@ -44,11 +45,9 @@ public static class Backends
             }
             throw new BackendUnavailableException("no backend available");
         }
-        var entry = Registry.FirstOrDefault(r => r.Name == name);
+        var entry = Snapshot().FirstOrDefault(r => r.Name == name);
         if (entry.Name == null) throw new ArgumentException($"unknown backend '{name}' (known: {string.Join(", ", Names.Append("auto"))})");
         return entry.TryCreate(model, options, log) ?? throw new BackendUnavailableException($"backend '{name}' is not available on this machine");
     }
 }
 
-/// <summary>A backend that cannot run on this machine (no Vulkan device, no CUDA, …).</summary>
-public sealed class BackendUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,6 +1,7 @@
+using Creps.Render;
 using System.Runtime.InteropServices;
 
-namespace Creps.Render.Onnx;
+namespace Creps.Onnx;
 
 /// <summary>
 /// Builds one ONNX graph: named inputs and outputs, float32/int64 initializers, and nodes whose outputs get fresh

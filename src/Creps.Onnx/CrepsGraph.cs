@@ -1,6 +1,7 @@
+using Creps.Render;
 using Creps.Render.Model;
 
-namespace Creps.Render.Onnx;
+namespace Creps.Onnx;
 
 /// <summary>
 /// The CREPS generator's arithmetic (docs: creps-model.md) as ONNX nodes on an <see cref="OnnxGraph"/>. Weights

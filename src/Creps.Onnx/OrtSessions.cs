@@ -1,8 +1,9 @@
+using Creps.Render;
 using System.Runtime.CompilerServices;
 using Creps.Render.Model;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Creps.Render.Onnx;
+namespace Creps.Onnx;
 
 /// <summary>
 /// ONNX Runtime sessions of one model (the line-pass and per-pixel graphs), built once per model and execution

@@ -1,6 +1,7 @@
+using Creps.Render;
 using Google.Protobuf;
 
-namespace Creps.Render.Onnx;
+namespace Creps.Onnx;
 
 /// <summary>
 /// The few ONNX protobuf messages an exported model needs, encoded by hand with <see cref="CodedOutputStream"/>.
