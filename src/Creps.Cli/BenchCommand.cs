@@ -40,18 +40,18 @@ public static class BenchCommand
             var o = new BenchOptions
             {
                 Quick = isQuick,
-                Layouts = a.GetValue(layout),
+                Layouts = a.List(layout),
                 ModelPath = a.GetValue(model),
                 Threads = (int)(a.GetValue(threads) ?? System.Environment.ProcessorCount),
                 Backend = device.Options(a),
                 Runs = (int)(a.GetValue(runs) ?? (isQuick ? 2 : 3)),
                 Warmup = (int)(a.GetValue(warmup) ?? 1),
-                Backends = a.GetValue(backends),
-                Sizes = a.GetValue(sizes),
-                Batches = a.GetValue(batches) ?? (isQuick ? [1] : [1, 4]),
+                Backends = a.List(backends),
+                Sizes = a.List(sizes),
+                Batches = a.List(batches) ?? (isQuick ? [1] : [1, 4]),
                 CaseBudgetS = a.GetValue(caseBudget) ?? double.PositiveInfinity,
             };
-            var officialFiles = a.GetValue(official) ?? [];
+            var officialFiles = a.List(official) ?? [];
             foreach (var f in officialFiles)
                 if (!File.Exists(f)) throw new FileNotFoundException($"--official '{f}' does not exist", f);
 

@@ -87,6 +87,9 @@ public static class Opt
     /// <summary>Whether the option was written on the command line.</summary>
     public static bool Has(this ParseResult p, Option option) => p.GetResult(option) is { Implicit: false };
 
+    /// <summary>A list option's values, or null when it was not given (System.CommandLine reads an absent list as empty).</summary>
+    public static T[]? List<T>(this ParseResult p, Option<T[]?> option) => p.Has(option) ? p.GetValue(option) : null;
+
     /// <summary>The option's text, or a usage error naming it.</summary>
     public static T Require<T>(this ParseResult p, Option<T?> option) where T : class =>
         p.GetValue(option) ?? throw new UsageException($"{option.Name} is required");
