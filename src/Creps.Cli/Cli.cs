@@ -34,9 +34,11 @@ public static class Cli
         return root;
     }
 
+    /// <summary>Parses without running (no response files: '@FILE' is a coordinate file of --rows/--cols).</summary>
+    public static ParseResult Parse(string[] args) => Build().Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var root = Build();
         var invocation = new InvocationConfiguration
         {
             Output = stdout,
@@ -47,8 +49,8 @@ public static class Cli
         bool bare = args.Length == 0;
         if (bare) args = ["--help"];
         else if (args[0] == "help") args = [.. args[1..], "--help"];
-        // No response files: '@FILE' is a coordinate file of --rows/--cols.
-        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var parse = Parse(args);
+        var root = parse.RootCommandResult.Command;
         var command = parse.CommandResult.Command as CrepsCommand;
         string name = command?.Name ?? "", usage = command?.UsageLine ?? RootUsage;
         if (parse.Action is ParseErrorAction)
