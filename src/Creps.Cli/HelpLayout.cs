@@ -11,10 +11,10 @@ namespace Creps.Cli;
 /// </summary>
 public sealed class HelpLayout(HelpAction standard) : SynchronousCommandLineAction
 {
-    /// <summary>Puts this help on <paramref name="root"/>'s --help (which every subcommand inherits).</summary>
+    /// <summary>Puts this help on <paramref name="root"/>'s --help (which every subcommand inherits); not the default /h and /?, which are paths.</summary>
     public static void Install(Command root)
     {
-        var help = new HelpOption { Description = "Print this help (the command's options, with their defaults) and exit." };
+        var help = new HelpOption("--help", "-h", "-?") { Description = "Print this help (the command's options, with their defaults) and exit." };
         help.Action = new HelpLayout((HelpAction)help.Action!);
         root.Options.Add(help);
     }

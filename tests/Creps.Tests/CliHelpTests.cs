@@ -8,6 +8,11 @@ namespace Creps.Tests;
 /// <summary><c>creps --help</c>, typo suggestions, the exit codes (2 usage, 1 failure, 70 internal) and the README's commands.</summary>
 public class CliHelpTests
 {
+    string _dir = "";
+
+    [SetUp] public void MakeDir() => Directory.CreateDirectory(_dir = Path.Combine(Path.GetTempPath(), $"creps-help-{Guid.NewGuid():N}"));
+    [TearDown] public void RemoveDir() => Directory.Delete(_dir, true);
+
     static (int Code, string Out, string Err) Run(params string[] args) => CliRenderTests.Run(args);
 
     static string Tiny => Path.Combine(Fixtures.Official, "public-tiny", "weights.safetensors");
@@ -132,73 +137,49 @@ public class CliHelpTests
     [TestCase("--budget-mb", "8", "--budget-mb '8' must be a whole number in 16..1048576")]
     public void MalformedValueIsTheSameUsageErrorInRenderAndBake(string option, string value, string message)
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"creps-help-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        try
+        string[] latent = option == "--seed" ? [] : ["--seed", "1"];
+        string[] size = option == "--size" ? [] : ["--size", "8"];
+        var render = Run(["render", "--model", Tiny, .. latent, .. size, option, value, "--out", Path.Combine(_dir, "r.png")]);
+        var bake = Run(["bake", "--model", Tiny, .. latent, .. size, "--format", "png8", option, value, "--out", Path.Combine(_dir, "b.png")]);
+        foreach (var (command, r) in new[] { ("render", render), ("bake", bake) })
         {
-            string[] latent = option == "--seed" ? [] : ["--seed", "1"];
-            string[] size = option == "--size" ? [] : ["--size", "8"];
-            var render = Run(["render", "--model", Tiny, .. latent, .. size, option, value, "--out", Path.Combine(dir, "r.png")]);
-            var bake = Run(["bake", "--model", Tiny, .. latent, .. size, "--format", "png8", option, value, "--out", Path.Combine(dir, "b.png")]);
-            foreach (var (command, r) in new[] { ("render", render), ("bake", bake) })
-            {
-                Assert.That(r.Code, Is.EqualTo(2), $"{command}: {r.Err}");
-                Assert.That(r.Err.Split('\n')[0], Is.EqualTo($"creps {command}: {message}"));
-            }
-            Assert.That(Directory.GetFileSystemEntries(dir), Is.Empty);
+            Assert.That(r.Code, Is.EqualTo(2), $"{command}: {r.Err}");
+            Assert.That(r.Err.Split('\n')[0], Is.EqualTo($"creps {command}: {message}"));
         }
-        finally { Directory.Delete(dir, true); }
+        Assert.That(Directory.GetFileSystemEntries(_dir), Is.Empty);
     }
 
     [Test]
     public void SizeNIsNByNInRenderAndBake()
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"creps-help-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        try
-        {
-            var r = Run("render", "--model", Tiny, "--seed", "1", "--size", "12", "--out", Path.Combine(dir, "r.png"));
-            Assert.That(r.Code, Is.EqualTo(0), r.Err);
-            var b = Run("bake", "--model", Tiny, "--seed", "1", "--size", "12", "--format", "png8", "--out", Path.Combine(dir, "b.png"));
-            Assert.That(b.Code, Is.EqualTo(0), b.Err);
-            Assert.That(File.ReadAllBytes(Path.Combine(dir, "r.png")), Is.EqualTo(File.ReadAllBytes(Path.Combine(dir, "b.png"))), "12 is 12x12 in both");
-        }
-        finally { Directory.Delete(dir, true); }
+        var r = Run("render", "--model", Tiny, "--seed", "1", "--size", "12", "--out", Path.Combine(_dir, "r.png"));
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        var b = Run("bake", "--model", Tiny, "--seed", "1", "--size", "12", "--format", "png8", "--out", Path.Combine(_dir, "b.png"));
+        Assert.That(b.Code, Is.EqualTo(0), b.Err);
+        Assert.That(File.ReadAllBytes(Path.Combine(_dir, "r.png")), Is.EqualTo(File.ReadAllBytes(Path.Combine(_dir, "b.png"))), "12 is 12x12 in both");
     }
 
     [Test]
     public void EqualsFormAndRepeatedOptions()
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"creps-help-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        try
-        {
-            string a = Path.Combine(dir, "a.f32"), b = Path.Combine(dir, "b.f32");
-            Assert.That(Run("render", $"--model={Tiny}", "--seed=3", "--size=5x4", $"--out={a}").Code, Is.EqualTo(0));
-            Assert.That(Run("render", "--model", Tiny, "--seed", "3", "--size", "5x4", "--out", b).Code, Is.EqualTo(0));
-            Assert.That(File.ReadAllBytes(a), Is.EqualTo(File.ReadAllBytes(b)));
-            var twice = Run("render", "--model", Tiny, "--seed", "3", "--seed", "4", "--out", a);
-            Assert.That((twice.Code, twice.Err.Split('\n')[0]), Is.EqualTo((2, "creps render: --seed given twice")));
-            var noValue = Run("render", "--model", Tiny, "--seed");
-            Assert.That((noValue.Code, noValue.Err.Split('\n')[0]), Is.EqualTo((2, "creps render: --seed needs a value")));
-            var flagValue = Run("bake", "--force=yes");
-            Assert.That(flagValue.Code, Is.EqualTo(2));
-        }
-        finally { Directory.Delete(dir, true); }
+        string a = Path.Combine(_dir, "a.f32"), b = Path.Combine(_dir, "b.f32");
+        Assert.That(Run("render", $"--model={Tiny}", "--seed=3", "--size=5x4", $"--out={a}").Code, Is.EqualTo(0));
+        Assert.That(Run("render", "--model", Tiny, "--seed", "3", "--size", "5x4", "--out", b).Code, Is.EqualTo(0));
+        Assert.That(File.ReadAllBytes(a), Is.EqualTo(File.ReadAllBytes(b)));
+        var twice = Run("render", "--model", Tiny, "--seed", "3", "--seed", "4", "--out", a);
+        Assert.That((twice.Code, twice.Err.Split('\n')[0]), Is.EqualTo((2, "creps render: --seed given twice")));
+        var noValue = Run("render", "--model", Tiny, "--seed");
+        Assert.That((noValue.Code, noValue.Err.Split('\n')[0]), Is.EqualTo((2, "creps render: --seed needs a value")));
+        var flagValue = Run("bake", "--force=yes");
+        Assert.That(flagValue.Code, Is.EqualTo(2));
     }
 
     [Test]
     public void StatsPrintTimeThroughputAndSetup()
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"creps-help-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        try
-        {
-            var r = Run("render", "--model", Tiny, "--seed", "1", "--size", "16x8", "--stats", "--out", Path.Combine(dir, "s.png"));
-            Assert.That(r.Code, Is.EqualTo(0), r.Err);
-            Assert.That(r.Out.TrimEnd().Split('\n').Last(), Does.Match(@"^cpu 16x8: \d+\.\d\d s \(\d+\.\d{3} Mpx/s\), setup \d+\.\d\d s$"));
-        }
-        finally { Directory.Delete(dir, true); }
+        var r = Run("render", "--model", Tiny, "--seed", "1", "--size", "16x8", "--stats", "--out", Path.Combine(_dir, "s.png"));
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        Assert.That(r.Out.TrimEnd().Split('\n').Last(), Does.Match(@"^cpu 16x8: \d+\.\d\d s \(\d+\.\d{3} Mpx/s\), setup \d+\.\d\d s$"));
     }
 
     [TestCase(typeof(InvalidOperationException))]
