@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Creps.Render.Bench;
 using Creps.Render.Model;
 
@@ -6,71 +7,81 @@ namespace Creps.Cli;
 /// <summary><c>creps bench</c>: the same renders on every backend present, side by side; a markdown table (BENCHMARKS.md) and a PNG chart.</summary>
 public static class BenchCommand
 {
-    public const string Usage =
+    public const string Synopsis =
         "bench [--quick] [--layout official256,small,wide,tiny | --model PATH] [--backends cpu,onnx,…] [--sizes 256,512,1024] [--batches 1,4]\n" +
-        "      [--runs N] [--warmup N] [--threads N] [--case-budget S] [--official A.json,B.json] [--out BENCHMARKS.md]\n" +
-        "  Times the official R=256 layout and the small layout (random weights; or --model) on every backend: median ms, MP/s, GFLOP/s, % of the\n" +
-        "  FMA peak measured by the same run, peak RSS, per-stage split; fast (GPU) backends also run 4096² tiled. --official adds the rows\n" +
-        "  of tools/bench_official.py. --out replaces the generated section of that markdown file and writes the chart beside it (.png).\n" +
-        "  --case-budget S skips a case estimated (from the backend's previous case, by FLOP) to take longer than S seconds in all.\n" +
-        "  --quick: the tiny layout at 32² and 64², one batch size, for smoke tests.";
+        "      [--runs N] [--warmup N] [--threads N] [--case-budget S] [--budget-mb N] [--gpu-tile N] [--fp16] [--official A.json,B.json] [--out BENCHMARKS.md]";
 
-    static readonly HashSet<string> Options = ["layout", "model", "threads", "case-budget", "runs", "warmup", "backends", "sizes", "batches", "official", "out"];
+    const string Description =
+        "Times the official R=256 layout and the small layout (random weights; or --model) on every backend: median ms, MP/s, GFLOP/s, " +
+        "% of the FMA peak measured by the same run, peak RSS, per-stage split; fast (GPU) backends also run 4096² tiled.";
 
-    public static int Run(string[] argv, TextWriter stdout, TextWriter stderr)
+    public static CrepsCommand Create()
     {
-        var a = new Args(argv, Options, new HashSet<string> { "quick" });
-        bool quick = a.Has("quick");
-        if (a.Has("layout") && a.Has("model")) throw new UsageException("give --layout or --model, not both");
-        var layouts = a.Get("layout")?.Split(',', StringSplitOptions.RemoveEmptyEntries);
-        foreach (var l in layouts ?? [])
-            try { SyntheticModel.Layout(l); } catch (ArgumentException e) { throw new UsageException($"--layout: {e.Message}"); }
-        var o = new BenchOptions
-        {
-            Quick = quick,
-            Layouts = layouts,
-            ModelPath = a.Get("model"),
-            Threads = (int)(a.Long("threads", 1, 1024) ?? Environment.ProcessorCount),
-            Backend = CommonOptions.Backend(),
-            Runs = (int)(a.Long("runs", 1, 1000) ?? (quick ? 2 : 3)),
-            Warmup = (int)(a.Long("warmup", 0, 100) ?? 1),
-            Backends = a.Get("backends")?.Split(',', StringSplitOptions.RemoveEmptyEntries),
-            Sizes = Ints(a, "sizes", 1, 1 << 14),
-            Batches = Ints(a, "batches", 1, 64) ?? (quick ? [1] : [1, 4]),
-            CaseBudgetS = a.Double("case-budget") is double budget ? (budget > 0 ? budget : throw new UsageException("--case-budget must be > 0")) : double.PositiveInfinity,
-        };
-        if (o.Backends != null)
-            foreach (var b in o.Backends)
-                if (!Render.Backends.Names.Contains(b)) throw new UsageException($"--backends: unknown backend '{b}' (known: {string.Join(", ", Render.Backends.Names)})");
-        var official = a.Get("official")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        foreach (var f in official)
-            if (!File.Exists(f)) throw new FileNotFoundException($"--official '{f}' does not exist", f);
+        var quick = Opt.Flag("--quick", "The tiny layout at 32² and 64², one batch size, 2 runs: a smoke test of a few seconds.");
+        var layout = Opt.Names("--layout", "NAMES", "Comma-separated synthetic layouts to time: official256, small, wide, tiny (default official256,small; tiny with --quick).", CheckLayout);
+        var model = Opt.Text("--model", "PATH", "Time this model file instead of the synthetic layouts.");
+        var backends = Opt.Names("--backends", "NAMES", $"Comma-separated backends to time, of {string.Join(", ", Render.Backends.Names)} (default: every backend present).", CheckBackend);
+        var sizes = Opt.Ints("--sizes", 1, 1 << 14, "N,…", "Comma-separated square sizes in pixels (default 256,512,1024, plus 4096 tiled on fast backends; 32,64 with --quick).");
+        var batches = Opt.Ints("--batches", 1, 64, "N,…", "Comma-separated batch sizes: latents per run (default 1,4; 1 with --quick).");
+        var runs = Opt.Long("--runs", 1, 1000, "N", "Timed runs per case; the median is reported (default 3; 2 with --quick).");
+        var warmup = Opt.Long("--warmup", 0, 100, "N", "Untimed runs before the timed ones (default 1).");
+        var threads = Opt.Long("--threads", 1, 1024, "N", "CPU threads (default: every core).");
+        var caseBudget = Opt.Parsed<double?>("--case-budget", "S",
+            "Skip a case estimated (from the backend's previous case, by FLOP) to take longer than S seconds in all (default: no limit).",
+            s => Opt.ParseDouble("--case-budget", s) is var v and > 0 ? v : throw new FormatException("--case-budget must be > 0"));
+        var device = new BackendChoice("cpu");   // its --budget-mb and --fp16; bench picks backends with --backends
+        var official = Opt.Names("--official", "FILES", "Comma-separated JSON files of tools/bench_official.py whose rows join the table.");
+        var output = Opt.Text("--out", "PATH", "Replace the generated section of this markdown file and write the chart beside it (.png) (default: print the table only).");
 
-        var result = BenchRunner.Run(o, msg => stderr.WriteLine(msg));
-        var rows = result.Rows;
-        foreach (var f in official) rows.AddRange(BenchReport.ReadOfficial(f, result.PeakGflops));
-        string? outPath = a.Get("out");
-        string chart = outPath == null ? "BENCHMARKS.png" : Path.ChangeExtension(Path.GetFileName(outPath), ".png");
-        string md = BenchReport.Markdown(result, rows, "creps bench " + string.Join(' ', argv), chart);
-        stdout.Write(md);
-        if (outPath != null)
+        var command = new CrepsCommand("bench", Description, Synopsis, (a, stdout, stderr) =>
         {
-            BenchReport.WriteMarkdown(outPath, md);
-            BenchReport.WriteChart(Path.ChangeExtension(outPath, ".png"), rows);
-            stderr.WriteLine($"bench: wrote {outPath} and {Path.ChangeExtension(outPath, ".png")}");
-        }
-        return 0;
+            bool isQuick = a.GetValue(quick);
+            if (a.Has(layout) && a.Has(model)) throw new UsageException("give --layout or --model, not both");
+            var o = new BenchOptions
+            {
+                Quick = isQuick,
+                Layouts = a.List(layout),
+                ModelPath = a.GetValue(model),
+                Threads = (int)(a.GetValue(threads) ?? System.Environment.ProcessorCount),
+                Backend = device.Options(a),
+                Runs = (int)(a.GetValue(runs) ?? (isQuick ? 2 : 3)),
+                Warmup = (int)(a.GetValue(warmup) ?? 1),
+                Backends = a.List(backends),
+                Sizes = a.List(sizes),
+                Batches = a.List(batches) ?? (isQuick ? [1] : [1, 4]),
+                CaseBudgetS = a.GetValue(caseBudget) ?? double.PositiveInfinity,
+            };
+            var officialFiles = a.List(official) ?? [];
+            foreach (var f in officialFiles)
+                if (!File.Exists(f)) throw new FileNotFoundException($"--official '{f}' does not exist", f);
+
+            var result = BenchRunner.Run(o, msg => stderr.WriteLine(msg));
+            var rows = result.Rows;
+            foreach (var f in officialFiles) rows.AddRange(BenchReport.ReadOfficial(f, result.PeakGflops));
+            string? outPath = a.GetValue(output);
+            string chart = outPath == null ? "BENCHMARKS.png" : Path.ChangeExtension(Path.GetFileName(outPath), ".png");
+            string md = BenchReport.Markdown(result, rows, "creps bench " + string.Join(' ', a.Tokens.Skip(1).Select(t => t.Value)), chart);
+            stdout.Write(md);
+            if (outPath != null)
+            {
+                BenchReport.WriteMarkdown(outPath, md);
+                BenchReport.WriteChart(Path.ChangeExtension(outPath, ".png"), rows);
+                stderr.WriteLine($"bench: wrote {outPath} and {Path.ChangeExtension(outPath, ".png")}");
+            }
+            return 0;
+        });
+        command.Add([quick, layout, model, backends, sizes, batches, runs, warmup, threads, caseBudget, device.BudgetMb, device.Fp16, official, output]);
+        return command;
     }
 
-    static int[]? Ints(Args a, string name, int min, int max)
+    static void CheckBackend(string name)
     {
-        var s = a.Get(name);
-        if (s == null) return null;
-        var parts = s.Split(',', StringSplitOptions.RemoveEmptyEntries);
-        var v = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-            if (!int.TryParse(parts[i], out v[i]) || v[i] < min || v[i] > max)
-                throw new UsageException($"--{name} '{s}': expected comma-separated whole numbers in {min}..{max}");
-        return v.Length > 0 ? v : throw new UsageException($"--{name} is empty");
+        if (!Render.Backends.Names.Contains(name)) throw new FormatException($"--backends: unknown backend '{name}' (known: {string.Join(", ", Render.Backends.Names)})");
+    }
+
+    static void CheckLayout(string name)
+    {
+        try { SyntheticModel.Layout(name); }
+        catch (ArgumentException e) { throw new FormatException($"--layout: {e.Message}"); }
     }
 }

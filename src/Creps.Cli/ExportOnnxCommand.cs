@@ -5,21 +5,25 @@ namespace Creps.Cli;
 /// <summary><c>creps export-onnx</c>: the synthesis network as M.onnx and the mapping network as M.mapping.onnx.</summary>
 public static class ExportOnnxCommand
 {
-    public const string Usage =
-        "export-onnx --model PATH --out M.onnx\n" +
-        "  Writes M.onnx (ws [1,num_ws,w_dim], rows [H], cols [W] → img [1,3,H,W]; opset 17) and M.mapping.onnx (z [1,z_dim], psi → ws).\n" +
-        "  Phases are float32 as in the official code: exact on and near [0,1]²; for deep zoom use --backend cpu|onnx (double-precision phases).";
+    public const string Synopsis = "export-onnx --model PATH --out M.onnx";
 
-    static readonly HashSet<string> Options = ["model", "out"];
+    const string Description =
+        "Writes M.onnx (ws [1,num_ws,w_dim], rows [H], cols [W] → img [1,3,H,W]; opset 17) and M.mapping.onnx (z [1,z_dim], psi → ws). " +
+        "Phases are float32 as in the official code: exact on and near [0,1]²; for deep zoom use --backend cpu|onnx (double-precision phases).";
 
-    public static int Run(string[] argv, TextWriter stdout, TextWriter stderr)
+    public static CrepsCommand Create()
     {
-        var a = new Args(argv, Options, new HashSet<string>());
-        string outPath = a.Require("out");
-        if (!outPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--out '{outPath}': the extension must be .onnx");
-        var model = CommonOptions.LoadModel(a);
-        var (synthesis, mapping) = OnnxModels.Export(model, outPath);
-        stdout.WriteLine($"wrote {synthesis} ({new FileInfo(synthesis).Length} bytes) and {mapping} ({new FileInfo(mapping).Length} bytes)");
-        return 0;
+        var model = ModelOption.Create();
+        var output = Opt.Text("--out", "M.onnx", "The synthesis model to write (extension .onnx); the mapping model goes beside it as M.mapping.onnx. Required.");
+        var command = new CrepsCommand("export-onnx", Description, Synopsis, (a, stdout, _) =>
+        {
+            string outPath = a.Require(output);
+            if (!outPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--out '{outPath}': the extension must be .onnx");
+            var (synthesis, mapping) = OnnxModels.Export(ModelOption.Load(a, model), outPath);
+            stdout.WriteLine($"wrote {synthesis} ({new FileInfo(synthesis).Length} bytes) and {mapping} ({new FileInfo(mapping).Length} bytes)");
+            return 0;
+        });
+        command.Add([model, output]);
+        return command;
     }
 }

@@ -1,39 +1,66 @@
+using System.CommandLine;
+using System.Diagnostics;
 using Creps.Render;
 using Creps.Render.Imaging;
 using Creps.Render.IO;
+using Creps.Render.Vulkan;
 
 namespace Creps.Cli;
 
 /// <summary><c>creps render</c>: one region of a model's plane into a PNG (official 8-bit rule) or raw float32 CHW.</summary>
 public static class RenderCommand
 {
-    public const string Usage =
-        "render --model PATH " + CommonOptions.LatentHelp + " " + CommonOptions.RegionHelp + " [--backend cpu|vulkan|auto] --out PATH(.png|.f32)\n" +
-        "  SPEC: linspace:a,b,n | centers:a,b,n | @FILE.  Rows run down the image (height), columns across (width).\n" +
-        "  --size WxH covers [0,1]² (or --region x0,y0,x1,y1) with pixel centres; --scale S is the official grid linspace(0,1,int(R·S)).\n" +
-        "  .png: 8-bit RGB as the official gen_images.py; .f32: raw little-endian float32 [3,H,W] before quantisation.";
+    public const string Synopsis =
+        "render --model PATH " + LatentOptions.Synopsis + " " + RegionOptions.Synopsis + "\n" +
+        "       " + BackendChoice.Synopsis + " [--stats] --out PATH(.png|.f32)";
 
-    static readonly HashSet<string> Options = ["model", "backend", "out", .. CommonOptions.LatentOptionNames, .. CommonOptions.RegionOptionNames];
+    const string Description =
+        "Renders one region of a model's plane at any resolution into a PNG or raw float32 file. " +
+        "Rows run down the image (height), columns across (width); any region cut into any tiles gives the same pixels.";
 
-    public static int Run(string[] argv, TextWriter stdout, TextWriter stderr)
+    public static CrepsCommand Create()
     {
-        var a = new Args(argv, Options, new HashSet<string>());
-        string outPath = a.Require("out");
-        string ext = Path.GetExtension(outPath).ToLowerInvariant();
-        if (ext != ".png" && ext != ".f32") throw new UsageException($"--out '{outPath}': the extension must be .png or .f32");
-        var model = CommonOptions.LoadModel(a);
-        var latent = CommonOptions.Latent(a, model);
-        var (rows, cols) = CommonOptions.Coordinates(a, model);
-        RenderArgs.CheckSize(rows.Length, cols.Length);
+        var model = ModelOption.Create();
+        var latent = new LatentOptions();
+        var region = new RegionOptions();
+        var backend = new BackendChoice("cpu");
+        var stats = Opt.Flag("--stats", "Also print the render's time, Mpx/s, the backend's setup time and (Vulkan) its peak device memory against the budget.");
+        var output = Opt.Text("--out", "PATH", ".png: 8-bit RGB by the official gen_images.py rule; .f32: raw little-endian float32 [3,H,W] before quantisation. Required.");
+        var command = new CrepsCommand("render", Description, Synopsis, (p, stdout, stderr) =>
+        {
+            string outPath = p.Require(output);
+            string ext = Path.GetExtension(outPath).ToLowerInvariant();
+            if (ext != ".png" && ext != ".f32") throw new UsageException($"--out '{outPath}': the extension must be .png or .f32");
+            var m = ModelOption.Load(p, model);
+            var z = latent.Latent(p, m);
+            var (rows, cols) = region.Coordinates(p, m);
+            try { RenderArgs.CheckSize(rows.Length, cols.Length); }
+            catch (ArgumentException e) { throw new UsageException(e.Message); }
 
-        using var gen = Backends.Create(model, a.Get("backend") ?? "cpu", CommonOptions.Backend(), msg => stderr.WriteLine(msg));
-        stderr.WriteLine($"creps render: {cols.Length}x{rows.Length} on {gen.Name}: {gen.DeviceDescription}");
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        float[] img = gen.Render(latent, rows, cols);
-        double ms = sw.Elapsed.TotalMilliseconds;
-        Write(outPath, ext, img, cols.Length, rows.Length);
-        stdout.WriteLine($"wrote {outPath} ({cols.Length}x{rows.Length}, {ms:F1} ms)");
-        return 0;
+            var setup = Stopwatch.StartNew();
+            using var gen = Backends.Create(m, backend.Name(p), backend.Options(p), msg => stderr.WriteLine(msg));
+            double setupS = setup.Elapsed.TotalSeconds;
+            stderr.WriteLine($"creps render: {cols.Length}x{rows.Length} on {gen.Name}: {gen.DeviceDescription}");
+            var sw = Stopwatch.StartNew();
+            float[] img = gen.Render(z, rows, cols);
+            double s = sw.Elapsed.TotalSeconds;
+            Write(outPath, ext, img, cols.Length, rows.Length);
+            stdout.WriteLine($"wrote {outPath} ({cols.Length}x{rows.Length}, {s * 1e3:F1} ms)");
+            if (p.GetValue(stats)) stdout.WriteLine(Stats(gen, cols.Length, rows.Length, s, setupS));
+            return 0;
+        });
+        command.Add([model, .. latent.All, .. region.All, .. backend.All, stats, output]);
+        return command;
+    }
+
+    /// <summary>The --stats line: what <c>vulkan-bench</c> printed, for any backend.</summary>
+    static string Stats(IGenerator gen, int w, int h, double s, double setupS)
+    {
+        double mpx = (double)w * h / 1e6;
+        string device = gen is VulkanGenerator v
+            ? $", peak device memory {v.PeakDeviceBytes / (1024.0 * 1024):F0} MiB of a {v.Options.BudgetBytes >> 20} MiB budget"
+            : "";
+        return $"{gen.Name} {w}x{h}: {s:F2} s ({mpx / s:F3} Mpx/s), setup {setupS:F2} s{device}";
     }
 
     public static void Write(string path, string ext, float[] planar, int w, int h) => AtomicFile.Write(path, s =>

@@ -16,6 +16,8 @@ public sealed record BackendOptions
     public bool SyncValidation { get; init; }
     /// <summary>Device memory a GPU backend may hold, in bytes; 0 = the backend's default (256 MiB for Vulkan).</summary>
     public long DeviceBudgetBytes { get; init; }
+    /// <summary>Largest tile side of one Vulkan pixel-pass dispatch, a multiple of 64; 0 = the backend's default (1024).</summary>
+    public int MaxTile { get; init; }
     /// <summary>Run the Vulkan per-pixel pass in float16 (needs shaderFloat16).</summary>
     public bool Fp16 { get; init; }
     /// <summary>ONNX backend: try the CUDA execution provider first (false: the CPU provider only).</summary>

@@ -3,9 +3,6 @@ using Creps.Render.Imaging;
 
 namespace Creps.Render.Bake;
 
-/// <summary>What a bake writes: PNG (8 or 16-bit RGB) or KTX2 (RGBA8 UNORM or RGBA16 SFLOAT).</summary>
-public enum BakeFormat { Png8, Png16, Ktx2, Ktx2F16 }
-
 /// <summary>
 /// One texture to bake: its size, the region of the model's plane it covers (x along the width, y along the height),
 /// K×K supersampling and whether it carries a mip chain. Every level is rendered from the model at its own size.

@@ -5,12 +5,6 @@ using Creps.Render.Model;
 
 namespace Creps.Render.Bench;
 
-/// <summary>Milliseconds of one render by stage. NaN: the backend does not separate that stage (it is counted in another).</summary>
-public readonly record struct StageTimes(double PerLatentMs, double LinesMs, double PixelsMs, double ReadbackMs)
-{
-    public double TotalMs => new[] { PerLatentMs, LinesMs, PixelsMs, ReadbackMs }.Where(double.IsFinite).Sum();
-}
-
 /// <summary>
 /// One backend as the benchmark drives it, on the tile contract: per latent (when the backend separates it), the lines
 /// of both axes once, then the pixels in tiles of <see cref="Tile"/>² into a planar destination.

@@ -8,13 +8,6 @@ internal static unsafe class Pinned
 {
     public static float[] Alloc(long count) => GC.AllocateArray<float>(checked((int)Math.Max(count, 1)), pinned: true);
 
-    public static float[] Copy(ReadOnlySpan<float> src, int paddedLength)
-    {
-        var a = Alloc(paddedLength);
-        src.CopyTo(a);
-        return a;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float* Ptr(float[] pinnedArray) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinnedArray));
 }

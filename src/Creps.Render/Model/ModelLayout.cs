@@ -3,8 +3,6 @@ namespace Creps.Render.Model;
 /// <summary>Every tensor the official forward reads, with its shape, derived from the config alone.</summary>
 public static class ModelLayout
 {
-    public const string Synthesis = "synthesis.";
-
     /// <summary>Official <c>G.state_dict()</c> keys (minus buffers that are per-run inputs) and shapes.</summary>
     public static IReadOnlyList<(string Name, int[] Shape)> Expected(CrepsConfig c)
     {

@@ -2,15 +2,6 @@ using Silk.NET.Vulkan;
 
 namespace Creps.Render.Vulkan;
 
-/// <summary>A sub-allocation of a <see cref="DeviceMemoryPool"/> block.</summary>
-internal readonly unsafe struct MemorySlice(DeviceMemory memory, ulong offset, ulong size, byte* mapped, int block)
-{
-    public readonly DeviceMemory Memory = memory;
-    public readonly ulong Offset = offset, Size = size;
-    public readonly byte* Mapped = mapped;
-    public readonly int Block = block;
-}
-
 /// <summary>
 /// Few large vkAllocateMemory blocks, sub-allocated first-fit (free ranges merge; a block that empties is released).
 /// Two kinds: device-local (weights, activations, lines, images) and host-visible coherent, persistently mapped
@@ -36,14 +27,12 @@ internal sealed unsafe class DeviceMemoryPool : IDisposable
 
     public DeviceMemoryPool(VulkanContext ctx) { _ctx = ctx; }
 
-    public void ResetPeak() => PeakBytes = HeldBytes;
-
     public MemorySlice Allocate(MemoryRequirements req, bool hostVisible)
     {
         var want = hostVisible ? MemoryPropertyFlags.HostVisibleBit | MemoryPropertyFlags.HostCoherentBit : MemoryPropertyFlags.DeviceLocalBit;
         int type = _ctx.MemoryType(req.MemoryTypeBits, want);
         if (type < 0 && !hostVisible) type = _ctx.MemoryType(req.MemoryTypeBits, MemoryPropertyFlags.None);
-        if (type < 0) throw new InvalidOperationException($"Vulkan: no memory type for a {(hostVisible ? "host-visible" : "device")} allocation");
+        if (type < 0) throw new VulkanException($"vkAllocateMemory (no memory type for a {(hostVisible ? "host-visible" : "device")} allocation)", Result.ErrorFeatureNotPresent);
         // Buffers and optimal-tiling images share blocks: keep them bufferImageGranularity apart.
         ulong align = Math.Max(Math.Max(req.Alignment, 16), _ctx.Limits.BufferImageGranularity);
         lock (_blocks)
@@ -70,7 +59,7 @@ internal sealed unsafe class DeviceMemoryPool : IDisposable
         if (r != Result.Success)
         {
             Free(slice);
-            throw new InvalidOperationException($"Vulkan: {what} failed ({r})");
+            throw new VulkanException(what, r);
         }
         return slice;
     }
@@ -97,7 +86,7 @@ internal sealed unsafe class DeviceMemoryPool : IDisposable
         var info = new MemoryAllocateInfo(allocationSize: size, memoryTypeIndex: (uint)type);
         DeviceMemory mem;
         var r = _ctx.Vk.AllocateMemory(_ctx.Device, &info, null, &mem);
-        if (r != Result.Success) throw new InvalidOperationException($"Vulkan: allocating {size >> 20} MiB of device memory failed ({r})");
+        if (r != Result.Success) throw new VulkanException($"vkAllocateMemory ({size >> 20} MiB)", r);
         var block = new Block { Memory = mem, Size = size, Type = type };
         block.Free.Add((0, size));
         if (map)

@@ -3,9 +3,6 @@ using Creps.Render.Model;
 
 namespace Creps.Render.Vulkan;
 
-/// <summary>A line layer's place in the weights buffer and its GEMM shape.</summary>
-internal sealed record DeviceLineLayer(int In, int Out, int InPad, int OutPad, int WOff, int BOff, bool Lrelu, float Clamp);
-
 /// <summary>
 /// The model's constants on the device, uploaded once: line layers as Wᵀ [In][OutPad] + bias (the CPU backend's
 /// packing, styles applied at run time), the Fourier frequencies, and the per-pixel decoders as [out][in] padded

@@ -3,9 +3,6 @@ using Silk.NET.Vulkan;
 
 namespace Creps.Render.Vulkan;
 
-/// <summary>A Vulkan 1.2 device with a compute queue family, as <see cref="DeviceSelection.List"/> finds it.</summary>
-public readonly record struct VulkanDeviceInfo(PhysicalDevice Device, string Name, PhysicalDeviceType Type, uint QueueFamily);
-
 /// <summary>Which physical device a context of our own runs on: discrete GPU, else integrated, else virtual, else CPU — or as the caller says.</summary>
 public static unsafe class DeviceSelection
 {

@@ -4,30 +4,6 @@ using Silk.NET.Vulkan;
 
 namespace Creps.Render.Vulkan;
 
-/// <summary>Push constants of fourier_input.comp (same order as the shader's block).</summary>
-[StructLayout(LayoutKind.Sequential)]
-internal struct FourierPush
-{
-    public int Count, Ldx, XOff, FreqOff, MulOff, JBase, StepOff, SegOff, CoordFirst, SegFirst;
-}
-
-/// <summary>Push constants of line_gemm.comp.</summary>
-[StructLayout(LayoutKind.Sequential)]
-internal struct GemmPush
-{
-    public const int Lrelu = 1, ToRes = 2, First = 4;
-    public int Rows, K, Outs, Ldx, Ldy, XOff, YOff, WOff, BOff, StyleOff, DemodOff, Flags, LinesOff;
-    public float Clamp;
-}
-
-/// <summary>Push constants of pixel.comp.</summary>
-[StructLayout(LayoutKind.Sequential)]
-internal struct PixelPush
-{
-    public int Nr, Nc, R0, C0, RowCount, ColCount, Dy, Dx, DecOff, HeadOff, Quantize8;
-    public float Clamp;
-}
-
 /// <summary>
 /// The compute pipelines of one model, built once: one descriptor layout for all passes (set 0: weights, styles,
 /// activations, row lines, column lines, phases; set 1: the output image), one pipeline layout with 128 bytes of

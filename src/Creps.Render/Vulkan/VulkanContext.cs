@@ -3,17 +3,6 @@ using Silk.NET.Vulkan;
 
 namespace Creps.Render.Vulkan;
 
-/// <summary>How <see cref="VulkanContext.Create"/> sets up its own instance and device.</summary>
-public sealed record VulkanContextOptions
-{
-    /// <summary>Enable VK_LAYER_KHRONOS_validation and report its messages through <see cref="VulkanContext.ValidationMessages"/>.</summary>
-    public bool Validation { get; init; }
-    /// <summary>Also enable synchronisation validation (implies <see cref="Validation"/>).</summary>
-    public bool SyncValidation { get; init; }
-    /// <summary>A device index or a (case-insensitive) part of its name; null: the best device (<see cref="DeviceSelection.Pick"/>).</summary>
-    public string? Device { get; init; }
-}
-
 /// <summary>
 /// A Vulkan instance, device and compute queue — created here (<see cref="Create"/>) or adopted from an engine
 /// (<see cref="Adopt"/>: the engine keeps ownership, and this context never destroys what it did not create) — plus

@@ -88,6 +88,7 @@ public sealed unsafe class VulkanGenerator : IGenerator, IBenchmarkStages
         {
             var generatorOptions = new VulkanGeneratorOptions { Fp16 = options.Fp16 };
             if (options.DeviceBudgetBytes > 0) generatorOptions = generatorOptions with { BudgetBytes = options.DeviceBudgetBytes };
+            if (options.MaxTile > 0) generatorOptions = generatorOptions with { MaxTile = options.MaxTile };
             return new VulkanGenerator(model, context, generatorOptions, ownsContext: true);
         }
         catch { context.Dispose(); throw; }

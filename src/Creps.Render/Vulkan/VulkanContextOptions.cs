@@ -1,0 +1,15 @@
+using Silk.NET.Core.Native;
+using Silk.NET.Vulkan;
+
+namespace Creps.Render.Vulkan;
+
+/// <summary>How <see cref="VulkanContext.Create"/> sets up its own instance and device.</summary>
+public sealed record VulkanContextOptions
+{
+    /// <summary>Enable VK_LAYER_KHRONOS_validation and report its messages through <see cref="VulkanContext.ValidationMessages"/>.</summary>
+    public bool Validation { get; init; }
+    /// <summary>Also enable synchronisation validation (implies <see cref="Validation"/>).</summary>
+    public bool SyncValidation { get; init; }
+    /// <summary>A device index or a (case-insensitive) part of its name; null: the best device (<see cref="DeviceSelection.Pick"/>).</summary>
+    public string? Device { get; init; }
+}
