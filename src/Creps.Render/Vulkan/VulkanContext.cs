@@ -120,6 +120,10 @@ public sealed unsafe class VulkanContext : IDisposable
         var appName = SilkMarshal.StringToPtr("creps");
         var layerPtrs = SilkMarshal.StringArrayToPtr(layers);
         var extPtrs = SilkMarshal.StringArrayToPtr(extensions);
+        // The message sink exists before the instance: a messenger chained into VkInstanceCreateInfo reports what
+        // vkCreateInstance and vkDestroyInstance say (the instance's own messenger does not exist yet / any more).
+        var sink = new List<string>();
+        GCHandle self = validation ? GCHandle.Alloc(sink) : default;
         Instance instance;
         try
         {
@@ -127,12 +131,19 @@ public sealed unsafe class VulkanContext : IDisposable
                 engineVersion: 1, apiVersion: Vk.Version12);
             var enables = stackalloc ValidationFeatureEnableEXT[] { ValidationFeatureEnableEXT.SynchronizationValidationExt };
             var features = new ValidationFeaturesEXT(enabledValidationFeatureCount: 1, pEnabledValidationFeatures: enables);
+            var instanceMessenger = MessengerInfo(self);
+            instanceMessenger.PNext = options.SyncValidation ? &features : null;
             var info = new InstanceCreateInfo(pApplicationInfo: &app,
                 enabledLayerCount: (uint)layers.Count, ppEnabledLayerNames: (byte**)layerPtrs,
                 enabledExtensionCount: (uint)extensions.Count, ppEnabledExtensionNames: (byte**)extPtrs,
-                pNext: options.SyncValidation ? &features : null);
+                pNext: validation ? &instanceMessenger : null);
             var r = vk.CreateInstance(&info, null, &instance);
             if (r != Result.Success) throw new BackendUnavailableException($"vkCreateInstance failed ({r})");
+        }
+        catch
+        {
+            if (self.IsAllocated) self.Free();
+            throw;
         }
         finally
         {
@@ -140,11 +151,9 @@ public sealed unsafe class VulkanContext : IDisposable
         }
 
         DebugUtilsMessengerEXT messenger = default;
-        GCHandle self = default;
-        var sink = new List<string>();
         try
         {
-            if (validation) messenger = CreateMessenger(vk, instance, sink, out self);
+            if (validation) messenger = CreateMessenger(vk, instance, self);
             var (pd, family) = PickDevice(vk, instance, options.Device);
             float priority = 1f;
             var queueInfo = new DeviceQueueCreateInfo(queueFamilyIndex: family, queueCount: 1, pQueuePriorities: &priority);
@@ -168,8 +177,8 @@ public sealed unsafe class VulkanContext : IDisposable
         catch
         {
             if (messenger.Handle != 0) DestroyMessenger(vk, instance, messenger);
+            vk.DestroyInstance(instance, null);   // may still report through the chained messenger: free the sink after
             if (self.IsAllocated) self.Free();
-            vk.DestroyInstance(instance, null);
             throw;
         }
     }
@@ -250,17 +259,19 @@ public sealed unsafe class VulkanContext : IDisposable
         return (best.Device, best.QueueFamily);
     }
 
-    static DebugUtilsMessengerEXT CreateMessenger(Vk vk, Instance instance, List<string> sink, out GCHandle handle)
+    /// <summary>Warnings and errors of every type, to <see cref="OnMessage"/> with <paramref name="sink"/> (a GCHandle of the message list).</summary>
+    static DebugUtilsMessengerCreateInfoEXT MessengerInfo(GCHandle sink) => new(
+        messageSeverity: DebugUtilsMessageSeverityFlagsEXT.WarningBitExt | DebugUtilsMessageSeverityFlagsEXT.ErrorBitExt,
+        messageType: DebugUtilsMessageTypeFlagsEXT.GeneralBitExt | DebugUtilsMessageTypeFlagsEXT.ValidationBitExt | DebugUtilsMessageTypeFlagsEXT.PerformanceBitExt,
+        pfnUserCallback: new PfnDebugUtilsMessengerCallbackEXT(&OnMessage),
+        pUserData: sink.IsAllocated ? (void*)GCHandle.ToIntPtr(sink) : null);
+
+    static DebugUtilsMessengerEXT CreateMessenger(Vk vk, Instance instance, GCHandle sink)
     {
         var pfn = vk.GetInstanceProcAddr(instance, "vkCreateDebugUtilsMessengerEXT");
         var create = (delegate* unmanaged<Instance, DebugUtilsMessengerCreateInfoEXT*, AllocationCallbacks*, DebugUtilsMessengerEXT*, Result>)(void*)pfn.Handle;
         if (create == null) throw new BackendUnavailableException("VK_EXT_debug_utils is not available");
-        handle = GCHandle.Alloc(sink);
-        var info = new DebugUtilsMessengerCreateInfoEXT(
-            messageSeverity: DebugUtilsMessageSeverityFlagsEXT.WarningBitExt | DebugUtilsMessageSeverityFlagsEXT.ErrorBitExt,
-            messageType: DebugUtilsMessageTypeFlagsEXT.GeneralBitExt | DebugUtilsMessageTypeFlagsEXT.ValidationBitExt | DebugUtilsMessageTypeFlagsEXT.PerformanceBitExt,
-            pfnUserCallback: new PfnDebugUtilsMessengerCallbackEXT(&OnMessage),
-            pUserData: (void*)GCHandle.ToIntPtr(handle));
+        var info = MessengerInfo(sink);
         DebugUtilsMessengerEXT messenger;
         Check(create(instance, &info, null, &messenger), "vkCreateDebugUtilsMessengerEXT");
         return messenger;
