@@ -20,9 +20,10 @@ public class CliRenderTests
         return (code, o.ToString(), e.ToString());
     }
 
-    string WriteCoords(string name, double[] v)
+    /// <summary>An @FILE coordinate list (one round-trip number per line) in <paramref name="dir"/>.</summary>
+    public static string WriteCoords(string dir, string name, double[] v)
     {
-        var p = Path.Combine(_dir, name);
+        var p = Path.Combine(dir, name);
         File.WriteAllLines(p, v.Select(x => x.ToString("R", CultureInfo.InvariantCulture)));
         return p;
     }
@@ -30,7 +31,7 @@ public class CliRenderTests
     string[] CaseArgs(Fixtures.Case c, string outPath)
     {
         var args = new List<string> { "render", "--model", Path.Combine(c.Dir, "weights.safetensors"),
-            "--rows", "@" + WriteCoords("rows.txt", c.Rows), "--cols", "@" + WriteCoords("cols.txt", c.Cols), "--out", outPath };
+            "--rows", "@" + WriteCoords(_dir, "rows.txt", c.Rows), "--cols", "@" + WriteCoords(_dir, "cols.txt", c.Cols), "--out", outPath };
         if (c.WsFile != null) args.AddRange(["--ws", Path.Combine(c.Dir, c.WsFile)]);
         else args.AddRange(["--seed", c.Seed.ToString(), "--psi", c.Psi.ToString("R", CultureInfo.InvariantCulture)]);
         return args.ToArray();

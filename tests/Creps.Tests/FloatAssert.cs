@@ -129,6 +129,9 @@ public static class FloatAssert
         return values.Select(PixelFormat.ToByte).ToArray();
     }
 
+    /// <summary>One ulp of a half float at |x|: 11 significant bits, subnormal (2^-24) below 2^-14.</summary>
+    public static double HalfUlp(double x) => Math.Pow(2, Math.Max(Math.Floor(Math.Log2(Math.Max(Math.Abs(x), 1e-30))), -14) - 10);
+
     static void Check(int a, int b, string what)
     {
         if (a != b) Assert.Fail($"{what}: {a} values, expected {b}");

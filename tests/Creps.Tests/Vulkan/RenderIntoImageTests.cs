@@ -149,9 +149,6 @@ public unsafe class RenderIntoImageTests : VulkanTestBase
         }
     }
 
-    /// <summary>One ulp of a half float at |x| (11 significant bits; subnormals below 2^-14).</summary>
-    static double HalfUlp(double x) => Math.Pow(2, Math.Max(Math.Floor(Math.Log2(Math.Max(Math.Abs(x), 1e-30))), -14) - 10);
-
     [Test]
     public void RendersIntoTheEnginesImagesAndLeavesTheDeviceValid()
     {
@@ -187,7 +184,7 @@ public unsafe class RenderIntoImageTests : VulkanTestBase
                     // README: half floats round the float32 output to 11 significant bits — within one half ulp of the
                     // R32 target's values (round to nearest or towards zero, as the device converts).
                     for (int i = 0; i < ours.Length; i++)
-                        Assert.That(Math.Abs(ours[i] - f32![i]), Is.LessThanOrEqualTo(HalfUlp(f32[i])),
+                        Assert.That(Math.Abs(ours[i] - f32![i]), Is.LessThanOrEqualTo(FloatAssert.HalfUlp(f32[i])),
                             $"rgba16f value {i}: {ours[i]:R} is more than one half ulp from the float32 target's {f32[i]:R}");
                     Assert.That(alpha, Has.All.EqualTo(1f), "rgba16f alpha");
                 }
