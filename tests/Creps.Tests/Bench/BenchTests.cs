@@ -46,7 +46,7 @@ public class BenchTests
                 if (Vulkan.VulkanFixture.MachineHasVulkan)
                     Assert.That(e.ToString(), Does.Not.Contain("bench: vulkan skipped"), "a machine with Vulkan benches it, with validation on");
             }
-            Vulkan.VulkanFixture.AssertNoValidationMessages(messages, " during bench --quick");
+            if (Vulkan.VulkanFixture.MachineHasVulkan) Vulkan.VulkanFixture.AssertNoValidationMessages(messages, " during bench --quick");
             string text = File.ReadAllText(md);
             if (Vulkan.VulkanFixture.MachineHasVulkan) Assert.That(text, Does.Contain("| vulkan | tiny | 32² | 1 |").And.Contain("| vulkan | tiny | 64² | 1 |"));
             Assert.That(text, Does.StartWith("# Benchmarks\n\nHand-written notes stay."));

@@ -127,6 +127,10 @@ public abstract class VulkanTestBase
         _before = VulkanFixture.MessageCount;
     }
 
+    // Without any Vulkan, the loader's own "no drivers" reports for the attempted context are no test's business.
     [TearDown]
-    public void NoValidationMessages() => VulkanFixture.AssertNoValidationMessages(_before);
+    public void NoValidationMessages()
+    {
+        if (VulkanFixture.MachineHasVulkan) VulkanFixture.AssertNoValidationMessages(_before);
+    }
 }
