@@ -1,3 +1,4 @@
+using System.Numerics;
 using Creps.Render.Imaging;
 
 namespace Creps.Tests;
@@ -15,39 +16,24 @@ public static class FloatAssert
         public override string ToString() => $"max abs {MaxAbs:G4} at index {At}, mean abs {MeanAbs:G4}";
     }
 
-    public static void AllFinite(ReadOnlySpan<float> values, string what)
+    public static void AllFinite<T>(ReadOnlySpan<T> values, string what) where T : IFloatingPointIeee754<T>
     {
         for (int i = 0; i < values.Length; i++)
-            if (!float.IsFinite(values[i])) Assert.Fail($"{what}: value {i} of {values.Length} is {values[i]} (first non-finite index)");
-    }
-
-    public static void AllFinite(ReadOnlySpan<double> values, string what)
-    {
-        for (int i = 0; i < values.Length; i++)
-            if (!double.IsFinite(values[i])) Assert.Fail($"{what}: value {i} of {values.Length} is {values[i]} (first non-finite index)");
+            if (!T.IsFinite(values[i])) Assert.Fail($"{what}: value {i} of {values.Length} is {values[i]} (first non-finite index)");
     }
 
     /// <summary>max − min of finite values.</summary>
-    public static double Range(ReadOnlySpan<float> values, string what)
+    public static double Range<T>(ReadOnlySpan<T> values, string what) where T : IFloatingPointIeee754<T>
     {
         AllFinite(values, what);
         if (values.Length == 0) Assert.Fail($"{what}: no values");
         double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
-        foreach (float v in values) { lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
+        foreach (T v in values) { lo = Math.Min(lo, double.CreateChecked(v)); hi = Math.Max(hi, double.CreateChecked(v)); }
         return hi - lo;
     }
 
-    public static double Range(ReadOnlySpan<double> values, string what)
-    {
-        AllFinite(values, what);
-        if (values.Length == 0) Assert.Fail($"{what}: no values");
-        double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
-        foreach (double v in values) { lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
-        return hi - lo;
-    }
-
-    /// <summary>The error of <paramref name="ours"/> against <paramref name="expected"/>, both checked finite and of one length.</summary>
-    public static Error Diff(ReadOnlySpan<float> ours, ReadOnlySpan<float> expected, string what)
+    /// <summary>The error of <paramref name="ours"/> against <paramref name="expected"/> (float32 or double), both checked finite and of one length.</summary>
+    public static Error Diff<T>(ReadOnlySpan<float> ours, ReadOnlySpan<T> expected, string what) where T : IFloatingPointIeee754<T>
     {
         Check(ours.Length, expected.Length, what);
         AllFinite(ours, what);
@@ -55,22 +41,7 @@ public static class FloatAssert
         double max = 0, sum = 0; int at = -1;
         for (int i = 0; i < ours.Length; i++)
         {
-            double d = Math.Abs((double)ours[i] - expected[i]);
-            sum += d;
-            if (at < 0 || d > max) { max = d; at = i; }
-        }
-        return new Error(max, at, ours.Length == 0 ? 0 : sum / ours.Length);
-    }
-
-    public static Error Diff(ReadOnlySpan<float> ours, ReadOnlySpan<double> expected, string what)
-    {
-        Check(ours.Length, expected.Length, what);
-        AllFinite(ours, what);
-        AllFinite(expected, what + " (expected)");
-        double max = 0, sum = 0; int at = -1;
-        for (int i = 0; i < ours.Length; i++)
-        {
-            double d = Math.Abs(ours[i] - expected[i]);
+            double d = Math.Abs(ours[i] - double.CreateChecked(expected[i]));
             sum += d;
             if (at < 0 || d > max) { max = d; at = i; }
         }
@@ -78,14 +49,7 @@ public static class FloatAssert
     }
 
     /// <summary>max |a − b| ≤ <paramref name="tol"/>.</summary>
-    public static Error MaxAbs(ReadOnlySpan<float> ours, ReadOnlySpan<float> expected, double tol, string what)
-    {
-        var e = Diff(ours, expected, what);
-        Assert.That(e.MaxAbs, Is.LessThanOrEqualTo(tol), $"{what}: {e} (allowed {tol:G3})");
-        return e;
-    }
-
-    public static Error MaxAbs(ReadOnlySpan<float> ours, ReadOnlySpan<double> expected, double tol, string what)
+    public static Error MaxAbs<T>(ReadOnlySpan<float> ours, ReadOnlySpan<T> expected, double tol, string what) where T : IFloatingPointIeee754<T>
     {
         var e = Diff(ours, expected, what);
         Assert.That(e.MaxAbs, Is.LessThanOrEqualTo(tol), $"{what}: {e} (allowed {tol:G3})");
