@@ -27,7 +27,7 @@ public class CliOptionTests
     }
 
     /// <summary>Seed 3 on public-small, the coordinate tests' image.</summary>
-    float[] RenderF32(params string[] args) => RenderF32("public-small", ["--seed", "3", .. args]);
+    float[] RenderSeed3(params string[] args) => RenderF32("public-small", ["--seed", "3", .. args]);
 
     /// <summary>The CPU backend at coordinates given here, not computed by the code under test.</summary>
     static float[] At(double[] rows, double[] cols)
@@ -45,7 +45,7 @@ public class CliOptionTests
     {
         // x in [0.1, 0.7) over 5 columns: 0.1 + (j + ½)·0.12; y in [0.2, 0.5) over 3 rows: 0.2 + (i + ½)·0.1.
         double[] cols = [0.16, 0.28, 0.40, 0.52, 0.64], rows = [0.25, 0.35, 0.45];
-        float[] ours = RenderF32("--size", "5x3", "--region", "0.1,0.2,0.7,0.5");
+        float[] ours = RenderSeed3("--size", "5x3", "--region", "0.1,0.2,0.7,0.5");
         Assert.That(ours, Has.Length.EqualTo(3 * 3 * 5), ".f32 is [3, H, W]");
         FloatAssert.WithinRange(ours, At(rows, cols), Tol, "--size 5x3 --region 0.1,0.2,0.7,0.5");
         // The same numbers with the axes swapped, or with edges instead of centres, are a different image.
@@ -57,17 +57,17 @@ public class CliOptionTests
     public void SizeWithoutRegionCoversTheUnitSquare()
     {
         // [0, 1) over 4 columns and 2 rows.
-        FloatAssert.WithinRange(RenderF32("--size", "4x2"), At([0.25, 0.75], [0.125, 0.375, 0.625, 0.875]), Tol, "--size 4x2");
+        FloatAssert.WithinRange(RenderSeed3("--size", "4x2"), At([0.25, 0.75], [0.125, 0.375, 0.625, 0.875]), Tol, "--size 4x2");
     }
 
     [Test]
     public void LinspaceCentersAndFileSpecs()
     {
-        FloatAssert.WithinRange(RenderF32("--rows", "linspace:0.2,0.6,3", "--cols", "centers:0.1,0.7,4"),
+        FloatAssert.WithinRange(RenderSeed3("--rows", "linspace:0.2,0.6,3", "--cols", "centers:0.1,0.7,4"),
             At([0.2, 0.4, 0.6], [0.175, 0.325, 0.475, 0.625]), Tol, "linspace rows, centers cols");
         string file = Path.Combine(_dir, "rows.txt");
         File.WriteAllText(file, "0.3\n# a comment\n\n-0.9\n12.5\n");
-        FloatAssert.WithinRange(RenderF32("--rows", "@" + file, "--cols", "linspace:-1,1,3"),
+        FloatAssert.WithinRange(RenderSeed3("--rows", "@" + file, "--cols", "linspace:-1,1,3"),
             At([0.3, -0.9, 12.5], [-1, 0, 1]), Tol, "@FILE rows, linspace cols");
     }
 
