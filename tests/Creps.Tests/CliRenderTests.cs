@@ -20,9 +20,10 @@ public class CliRenderTests
         return (code, o.ToString(), e.ToString());
     }
 
-    string WriteCoords(string name, double[] v)
+    /// <summary>An @FILE coordinate list (one round-trip number per line) in <paramref name="dir"/>.</summary>
+    public static string WriteCoords(string dir, string name, double[] v)
     {
-        var p = Path.Combine(_dir, name);
+        var p = Path.Combine(dir, name);
         File.WriteAllLines(p, v.Select(x => x.ToString("R", CultureInfo.InvariantCulture)));
         return p;
     }
@@ -30,7 +31,7 @@ public class CliRenderTests
     string[] CaseArgs(Fixtures.Case c, string outPath)
     {
         var args = new List<string> { "render", "--model", Path.Combine(c.Dir, "weights.safetensors"),
-            "--rows", "@" + WriteCoords("rows.txt", c.Rows), "--cols", "@" + WriteCoords("cols.txt", c.Cols), "--out", outPath };
+            "--rows", "@" + WriteCoords(_dir, "rows.txt", c.Rows), "--cols", "@" + WriteCoords(_dir, "cols.txt", c.Cols), "--out", outPath };
         if (c.WsFile != null) args.AddRange(["--ws", Path.Combine(c.Dir, c.WsFile)]);
         else args.AddRange(["--seed", c.Seed.ToString(), "--psi", c.Psi.ToString("R", CultureInfo.InvariantCulture)]);
         return args.ToArray();
@@ -42,7 +43,7 @@ public class CliRenderTests
         string f32 = Path.Combine(_dir, "out.f32"), png = Path.Combine(_dir, "out.png");
         var r = Run(CaseArgs(c, f32));
         Assert.That(r.Code, Is.EqualTo(0), r.Err);
-        Compare.WithinRange(Fixtures.ReadF32(f32), Fixtures.ReadF32(Path.Combine(c.Dir, c.Output)), 1e-4, c.ToString());
+        FloatAssert.WithinRange(Fixtures.ReadF32(f32), Fixtures.ReadF32(Path.Combine(c.Dir, c.Output)), 1e-4, c.ToString());
         r = Run(CaseArgs(c, png));
         Assert.That(r.Code, Is.EqualTo(0), r.Err);
         var ours = PngDecoder.Decode(png);
@@ -58,44 +59,46 @@ public class CliRenderTests
         string f32 = Path.Combine(_dir, "s.f32");
         var r = Run("render", "--model", Path.Combine(c.Dir, "weights.safetensors"), "--seed", "7", "--scale", "1.37", "--out", f32);
         Assert.That(r.Code, Is.EqualTo(0), r.Err);
-        Compare.WithinRange(Fixtures.ReadF32(f32), Fixtures.ReadF32(Path.Combine(c.Dir, c.Output)), 1e-4, "--scale 1.37");
+        FloatAssert.WithinRange(Fixtures.ReadF32(f32), Fixtures.ReadF32(Path.Combine(c.Dir, c.Output)), 1e-4, "--scale 1.37");
     }
 
     static string Tiny => Path.Combine(Fixtures.Official, "public-tiny", "weights.safetensors");
 
     public static IEnumerable<TestCaseData> BadInputs()
     {
-        TestCaseData Case(string name, string expect, params string[] args) => new TestCaseData(args, expect).SetName($"BadInput_{name}");
-        yield return Case("missing_model", "does not exist", "--model", "/nope/m.safetensors", "--seed", "1");
-        yield return Case("model_is_dir", "directory", "--model", "/tmp", "--seed", "1");
-        yield return Case("size_zero", "must be ≥ 1", "--model", Tiny, "--seed", "1", "--size", "0x10");
-        yield return Case("size_negative", "must be ≥ 1", "--model", Tiny, "--seed", "1", "--size", "-5x10");
-        yield return Case("size_past_limit", "at most", "--model", Tiny, "--seed", "1", "--size", "2000000x2");
-        yield return Case("pixels_past_limit", "at most", "--model", Tiny, "--seed", "1", "--size", "1000000x1000");
-        yield return Case("size_garbage", "expected WxH", "--model", Tiny, "--seed", "1", "--size", "big");
-        yield return Case("bad_spec", "expected linspace", "--model", Tiny, "--seed", "1", "--rows", "lin:0,1,5", "--cols", "linspace:0,1,5");
-        yield return Case("bad_spec_count", "count", "--model", Tiny, "--seed", "1", "--rows", "linspace:0,1,0", "--cols", "linspace:0,1,5");
-        yield return Case("bad_spec_number", "numbers", "--model", Tiny, "--seed", "1", "--rows", "centers:0,x,5", "--cols", "linspace:0,1,5");
-        yield return Case("spec_file_missing", "does not exist", "--model", Tiny, "--seed", "1", "--rows", "@/nope.txt", "--cols", "linspace:0,1,5");
-        yield return Case("rows_without_cols", "go together", "--model", Tiny, "--seed", "1", "--rows", "linspace:0,1,5");
-        yield return Case("bad_region", "x0,y0,x1,y1", "--model", Tiny, "--seed", "1", "--size", "8x8", "--region", "0,0,1");
-        yield return Case("empty_region", "empty", "--model", Tiny, "--seed", "1", "--size", "8x8", "--region", "0,0,0,1");
-        yield return Case("region_without_size", "needs --size", "--model", Tiny, "--seed", "1", "--region", "0,0,1,1");
-        yield return Case("bad_scale", "positive", "--model", Tiny, "--seed", "1", "--scale", "-1");
-        yield return Case("no_latent", "exactly one of", "--model", Tiny);
-        yield return Case("two_latents", "exactly one of", "--model", Tiny, "--seed", "1", "--z", "/tmp/z");
-        yield return Case("seed_out_of_range", "0..4294967295", "--model", Tiny, "--seed", "4294967296");
-        yield return Case("z_wrong_size", "bytes", "--model", Tiny, "--z", Tiny);
-        yield return Case("unknown_backend", "unknown backend", "--model", Tiny, "--seed", "1", "--backend", "quantum");
-        yield return Case("unknown_option", "unknown option", "--model", Tiny, "--seed", "1", "--sharpness", "3");
+        // Exit 2: a usage error (unknown, missing or conflicting options, any malformed or out-of-range option value);
+        // 1: the input or the machine (a missing file, a file's contents, a model that does not load).
+        TestCaseData Case(string name, int code, string expect, params string[] args) => new TestCaseData(args, code, expect).SetName($"BadInput_{name}");
+        yield return Case("missing_model", 1, "does not exist", "--model", "/nope/m.safetensors", "--seed", "1");
+        yield return Case("model_is_dir", 1, "directory", "--model", "/tmp", "--seed", "1");
+        yield return Case("size_zero", 2, "must be ≥ 1", "--model", Tiny, "--seed", "1", "--size", "0x10");
+        yield return Case("size_negative", 2, "must be ≥ 1", "--model", Tiny, "--seed", "1", "--size", "-5x10");
+        yield return Case("size_past_limit", 2, "at most", "--model", Tiny, "--seed", "1", "--size", "2000000x2");
+        yield return Case("pixels_past_limit", 2, "at most", "--model", Tiny, "--seed", "1", "--size", "1000000x1000");
+        yield return Case("size_garbage", 2, "expected WxH", "--model", Tiny, "--seed", "1", "--size", "big");
+        yield return Case("bad_spec", 2, "expected linspace", "--model", Tiny, "--seed", "1", "--rows", "lin:0,1,5", "--cols", "linspace:0,1,5");
+        yield return Case("bad_spec_count", 2, "count", "--model", Tiny, "--seed", "1", "--rows", "linspace:0,1,0", "--cols", "linspace:0,1,5");
+        yield return Case("bad_spec_number", 2, "numbers", "--model", Tiny, "--seed", "1", "--rows", "centers:0,x,5", "--cols", "linspace:0,1,5");
+        yield return Case("spec_file_missing", 1, "does not exist", "--model", Tiny, "--seed", "1", "--rows", "@/nope.txt", "--cols", "linspace:0,1,5");
+        yield return Case("rows_without_cols", 2, "go together", "--model", Tiny, "--seed", "1", "--rows", "linspace:0,1,5");
+        yield return Case("bad_region", 2, "x0,y0,x1,y1", "--model", Tiny, "--seed", "1", "--size", "8x8", "--region", "0,0,1");
+        yield return Case("empty_region", 2, "empty", "--model", Tiny, "--seed", "1", "--size", "8x8", "--region", "0,0,0,1");
+        yield return Case("region_without_size", 2, "needs --size", "--model", Tiny, "--seed", "1", "--region", "0,0,1,1");
+        yield return Case("bad_scale", 2, "positive", "--model", Tiny, "--seed", "1", "--scale", "-1");
+        yield return Case("no_latent", 2, "exactly one of", "--model", Tiny);
+        yield return Case("two_latents", 2, "exactly one of", "--model", Tiny, "--seed", "1", "--z", "/tmp/z");
+        yield return Case("seed_out_of_range", 2, "0..4294967295", "--model", Tiny, "--seed", "4294967296");
+        yield return Case("z_wrong_size", 1, "bytes", "--model", Tiny, "--z", Tiny);
+        yield return Case("unknown_backend", 2, "unknown backend", "--model", Tiny, "--seed", "1", "--backend", "quantum");
+        yield return Case("unknown_option", 2, "unknown option", "--model", Tiny, "--seed", "1", "--sharpness", "3");
     }
 
     [TestCaseSource(nameof(BadInputs))]
-    public void BadInputGivesOneLineAndNoFile(string[] args, string expect)
+    public void BadInputGivesOneLineAndNoFile(string[] args, int code, string expect)
     {
         string outPath = Path.Combine(_dir, "out.png");
         var r = Run(["render", .. args, "--out", outPath]);
-        Assert.That(r.Code, Is.Not.EqualTo(0));
+        Assert.That(r.Code, Is.EqualTo(code), r.Err);
         Assert.That(r.Err, Does.Contain(expect));
         Assert.That(r.Err.Trim().Split('\n')[0], Does.StartWith("creps render:"));
         Assert.That(Directory.GetFileSystemEntries(_dir), Is.Empty, "no output and no temp file");

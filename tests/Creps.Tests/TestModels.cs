@@ -24,6 +24,7 @@ public static class TestModels
             // Calibrate: the image is linear in decoder_img and both head ToRes layers, so one scale puts it in ~[−1, 1].
             var probe = Grid(c, 6);
             var img = ReferenceGenerator.Render(model, Latent.FromSeed(model, 0), probe, probe);
+            FloatAssert.AllFinite(img, "calibration probe (reference)");
             float k = (float)(0.9 / img.Max(Math.Abs));
             foreach (var name in new[] { "synthesis.decoder_img", "synthesis.block0.tores", "synthesis.block1.tores" })
                 foreach (var part in new[] { "weight", "bias" })

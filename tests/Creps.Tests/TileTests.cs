@@ -39,7 +39,7 @@ public class TileTests
                 for (int a = 0; a + 1 < rc.Length; a++)
                     for (int b = 0; b + 1 < cc.Length; b++)
                         gen.RenderTile(latent, rl, cl, new TileRect(rc[a], cc[b], rc[a + 1] - rc[a], cc[b + 1] - cc[b]), new PlanarView(tiled, W, H, rc[a], cc[b]));
-                Assert.That(tiled, Is.EqualTo(whole), $"row cuts {string.Join(",", rc)} col cuts {string.Join(",", cc)}");
+                FloatAssert.BitEqual(tiled, whole, $"row cuts {string.Join(",", rc)} col cuts {string.Join(",", cc)}");
             }
     }
 
@@ -58,7 +58,7 @@ public class TileTests
                 using var cl = gen.ComputeLines(latent, cols.AsSpan(cc[b], nc), Axis.Cols);
                 gen.RenderTile(latent, rl, cl, new TileRect(0, 0, nr, nc), new PlanarView(tiled, W, H, rc[a], cc[b]));
             }
-        Assert.That(tiled, Is.EqualTo(whole));
+        FloatAssert.BitEqual(tiled, whole, "tiles with their own lines");
     }
 
     [Test]
@@ -66,6 +66,6 @@ public class TileTests
     {
         var (_, latent, rows, cols, whole) = Setup();
         using var one = new CpuGenerator(Fixtures.Model("public-small"), threads: 1);
-        Assert.That(one.Render(latent, rows, cols), Is.EqualTo(whole));
+        FloatAssert.BitEqual(one.Render(latent, rows, cols), whole, "1 thread vs all threads");
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Creps.Render.Coordinates;
 using Creps.Render.Cpu;
 using Creps.Render.Latents;
@@ -20,9 +19,7 @@ public class TrainerTests
         using var gen = new CpuGenerator(m);
         var ours = gen.Render(Latent.FromSeed(m, 3), Grid.Centers(0, 1, 24), Grid.Centers(0, 1, 40));
         var theirs = Fixtures.ReadF32(Path.Combine(FixtureDir, "render_seed3.f32"));
-        Assert.That(ours, Has.Length.EqualTo(theirs.Length));
-        double worst = ours.Zip(theirs).Max(p => Math.Abs(p.First - p.Second));
-        Assert.That(worst, Is.LessThanOrEqualTo(1e-4), $"max abs {worst:G3}");
+        FloatAssert.MaxAbs(ours, theirs, 1e-4, "cpu vs trainer render");
     }
 
     [Test]
@@ -33,22 +30,16 @@ public class TrainerTests
         var latent = Latent.FromSeed(m, 3);
         var a = gen.Render(latent, Grid.Centers(0, 1, 16), Grid.Centers(0, 1, 16));
         var b = gen.Render(latent, Grid.Centers(3, 4, 16), Grid.Centers(-7, -6, 16));
-        double worst = a.Zip(b).Max(p => Math.Abs(p.First - p.Second));
-        Assert.That(worst, Is.LessThanOrEqualTo(1e-5), $"max abs {worst:G3}");
+        FloatAssert.MaxAbs(b, a, 1e-5, "integer offsets");
         var shifted = gen.Render(latent, Grid.Centers(0.5, 1.5, 16), Grid.Centers(0, 1, 16));
-        Assert.That(a.Zip(shifted).Max(p => Math.Abs(p.First - p.Second)), Is.GreaterThan(0.01), "a half-period shift must change the image");
+        Assert.That(FloatAssert.Diff(shifted, a, "half-period shift").MaxAbs, Is.GreaterThan(0.01), "a half-period shift must change the image");
     }
 
-    /// <summary>Runs `/usr/bin/python3 -m MODULE ARGS` in the repository root: exit code, stdout, stderr.</summary>
+    /// <summary>Runs `/usr/bin/python3 -m MODULE ARGS` in the repository root: exit code, stdout, stderr; killed and failed after 5 minutes.</summary>
     static (int Code, string Out, string Err) RunPython(params string[] args)
     {
-        var psi = new ProcessStartInfo("/usr/bin/python3", ["-m", .. args])
-        { WorkingDirectory = Fixtures.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        Assert.That(p.WaitForExit(300_000), Is.True, $"python3 -m {string.Join(' ', args)} took more than 5 minutes");
-        return (p.ExitCode, stdout, stderr.Result);
+        var r = ProcessRunner.Run("/usr/bin/python3", ["-m", .. args], TimeSpan.FromMinutes(5), Fixtures.RepoRoot);
+        return (r.Code, r.Stdout, r.Stderr);
     }
 
     [Test]
@@ -62,7 +53,7 @@ public class TrainerTests
             var m = CrepsModel.Load(Path.Combine(dir, "model.safetensors"));
             using var gen = new CpuGenerator(m);
             var img = gen.Render(Latent.FromSeed(m, 1), Grid.Centers(0, 1, 16), Grid.Centers(0, 1, 16));
-            Assert.That(img.All(float.IsFinite));
+            FloatAssert.AllFinite(img, "smoke model render");
             Assert.That(img.Distinct().Count(), Is.GreaterThan(50));
         }
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }

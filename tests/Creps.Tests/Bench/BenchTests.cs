@@ -36,13 +36,19 @@ public class BenchTests
             // The shape tools/bench_official.py writes.
             string official = Path.Combine(dir, "official.json");
             File.WriteAllText(official, """{"device": "PyTorch 1.13 CPU (2 threads, x86_64)", "rows": [{"layout": "tiny", "size": 64, "batch": 1, "runs": 2, "median_ms": 500.0, "peak_rss_bytes": 300000000}]}""");
+            // TestEnvironment sets CREPS_VK_VALIDATION=sync: the bench's own Vulkan context validates like the Vulkan tests'.
+            int messages = Vulkan.VulkanFixture.MessageCount;
             for (int i = 0; i < 2; i++)
             {
                 var o = new StringWriter(); var e = new StringWriter();
                 int code = Cli.Cli.Run(["bench", "--quick", "--runs", "1", "--warmup", "0", "--official", official, "--out", md], o, e);
                 Assert.That(code, Is.EqualTo(0), e.ToString());
+                if (Vulkan.VulkanFixture.MachineHasVulkan)
+                    Assert.That(e.ToString(), Does.Not.Contain("bench: vulkan skipped"), "a machine with Vulkan benches it, with validation on");
             }
+            if (Vulkan.VulkanFixture.MachineHasVulkan) Vulkan.VulkanFixture.AssertNoValidationMessages(messages, " during bench --quick");
             string text = File.ReadAllText(md);
+            if (Vulkan.VulkanFixture.MachineHasVulkan) Assert.That(text, Does.Contain("| vulkan | tiny | 32² | 1 |").And.Contain("| vulkan | tiny | 64² | 1 |"));
             Assert.That(text, Does.StartWith("# Benchmarks\n\nHand-written notes stay."));
             Assert.That(text.Split(BenchReport.Begin), Has.Length.EqualTo(2), "one generated section after two runs");
             Assert.That(text, Does.Contain("| cpu | tiny | 32² | 1 |").And.Contain("| cpu | tiny | 64² | 1 |"));

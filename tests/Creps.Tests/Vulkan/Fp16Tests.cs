@@ -26,7 +26,7 @@ public class Fp16Tests : VulkanTestBase
         float[] ours = gen.Render(latent, c.Rows, c.Cols);
         using var cpu = new CpuGenerator(model);
         float[] expected = cpu.Render(latent, c.Rows, c.Cols);
-        var (max, mean) = VulkanBackendTests.Diff(ours, expected);
+        var (max, _, mean) = FloatAssert.Diff(ours, expected, $"fp16 {c}");
         int differ = 0, worst = 0;
         for (int i = 0; i < ours.Length; i++)
         {

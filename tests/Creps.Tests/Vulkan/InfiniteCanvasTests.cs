@@ -28,10 +28,9 @@ public class InfiniteCanvasTests
         for (int ch = 0; ch < 3; ch++)
         {
             var e = expected.AsSpan(ch * plane, plane);
-            double range = e.ToArray().Max() - e.ToArray().Min(), worst = 0;
-            for (int i = 0; i < plane; i++) worst = Math.Max(worst, Math.Abs(ours[ch * plane + i] - e[i]));
-            TestContext.Out.WriteLine($"{what} t={t:G}: channel {ch} max abs {worst:G3} of a range {range:G3} ({worst / range:P3})");
-            Assert.That(worst, Is.LessThanOrEqualTo(0.005 * range), $"{what} at t = {t}: channel {ch} off by {worst:G3} on a range of {range:G3}");
+            double range = FloatAssert.Range(e, $"reference t={t:G} channel {ch}");
+            var err = FloatAssert.MaxAbs(ours.AsSpan(ch * plane, plane), e, 0.005 * range, $"{what} at t = {t:G}, channel {ch} (range {range:G3})");
+            TestContext.Out.WriteLine($"{what} t={t:G}: channel {ch} {err} of a range {range:G3} ({err.MaxAbs / range:P3})");
         }
     }
 

@@ -1,6 +1,6 @@
+using Creps.Render;
 using Creps.Render.Coordinates;
 using Creps.Render.Cpu;
-using Creps.Render.Imaging;
 using Creps.Render.Latents;
 using Creps.Render.Vulkan;
 using Silk.NET.Vulkan;
@@ -35,7 +35,7 @@ public unsafe class RenderIntoImageTests : VulkanTestBase
             var vk = engine.Vk; var dev = engine.Device;
             var ii = new ImageCreateInfo(imageType: ImageType.Type2D, format: format, extent: new Extent3D((uint)w, (uint)h, 1), mipLevels: 1,
                 arrayLayers: 1, samples: SampleCountFlags.Count1Bit, tiling: ImageTiling.Optimal,
-                usage: ImageUsageFlags.StorageBit | ImageUsageFlags.TransferSrcBit, sharingMode: SharingMode.Exclusive, initialLayout: ImageLayout.Undefined);
+                usage: ImageUsageFlags.StorageBit | ImageUsageFlags.TransferSrcBit | ImageUsageFlags.TransferDstBit, sharingMode: SharingMode.Exclusive, initialLayout: ImageLayout.Undefined);
             Image img;
             Assert.That(vk.CreateImage(dev, &ii, null, &img), Is.EqualTo(Result.Success));
             Image = img;
@@ -65,47 +65,85 @@ public unsafe class RenderIntoImageTests : VulkanTestBase
             return m;
         }
 
-        /// <summary>The engine's own readback: GENERAL → copy → host, as planar float [3][H][W] (8-bit: the byte values).</summary>
-        public float[] Read()
+        /// <summary>The engine's own clear: the whole image to <paramref name="rgba"/>, from <paramref name="from"/>, left in <paramref name="to"/>.</summary>
+        public void Clear(float[] rgba, ImageLayout from, ImageLayout to)
+        {
+            var vk = _e.Vk; var img = Image;
+            _e.Submit(cmd =>
+            {
+                var color = new ClearColorValue(rgba[0], rgba[1], rgba[2], rgba[3]);
+                var range = new ImageSubresourceRange(ImageAspectFlags.ColorBit, 0, 1, 0, 1);
+                Barrier(vk, cmd, img, from, ImageLayout.TransferDstOptimal);
+                vk.CmdClearColorImage(cmd, img, ImageLayout.TransferDstOptimal, &color, 1, &range);
+                Barrier(vk, cmd, img, ImageLayout.TransferDstOptimal, to);
+            });
+        }
+
+        /// <summary>The engine's own readback of every pixel, RGBA interleaved [H][W][4] (8-bit: the byte values); the image stays in <paramref name="layout"/>.</summary>
+        public float[] Read(ImageLayout layout = ImageLayout.General)
         {
             var vk = _e.Vk; var img = Image; var buf = _buffer; int w = W, h = H;
             _e.Submit(cmd =>
             {
-                var range = new ImageSubresourceRange(ImageAspectFlags.ColorBit, 0, 1, 0, 1);
-                var toSrc = new ImageMemoryBarrier(srcAccessMask: AccessFlags.ShaderWriteBit, dstAccessMask: AccessFlags.TransferReadBit,
-                    oldLayout: ImageLayout.General, newLayout: ImageLayout.TransferSrcOptimal, srcQueueFamilyIndex: Vk.QueueFamilyIgnored,
-                    dstQueueFamilyIndex: Vk.QueueFamilyIgnored, image: img, subresourceRange: range);
-                vk.CmdPipelineBarrier(cmd, PipelineStageFlags.ComputeShaderBit, PipelineStageFlags.TransferBit, 0, 0, null, 0, null, 1, &toSrc);
+                Barrier(vk, cmd, img, layout, ImageLayout.TransferSrcOptimal);
                 var region = new BufferImageCopy(0, 0, 0, new ImageSubresourceLayers(ImageAspectFlags.ColorBit, 0, 0, 1), default, new Extent3D((uint)w, (uint)h, 1));
                 vk.CmdCopyImageToBuffer(cmd, img, ImageLayout.TransferSrcOptimal, buf, 1, &region);
-                var back = new ImageMemoryBarrier(srcAccessMask: AccessFlags.TransferReadBit, dstAccessMask: AccessFlags.ShaderWriteBit,
-                    oldLayout: ImageLayout.TransferSrcOptimal, newLayout: ImageLayout.General, srcQueueFamilyIndex: Vk.QueueFamilyIgnored,
-                    dstQueueFamilyIndex: Vk.QueueFamilyIgnored, image: img, subresourceRange: range);
-                vk.CmdPipelineBarrier(cmd, PipelineStageFlags.TransferBit, PipelineStageFlags.ComputeShaderBit, 0, 0, null, 0, null, 1, &back);
+                Barrier(vk, cmd, img, ImageLayout.TransferSrcOptimal, layout);
                 var toHost = new MemoryBarrier(srcAccessMask: AccessFlags.TransferWriteBit, dstAccessMask: AccessFlags.HostReadBit);
                 vk.CmdPipelineBarrier(cmd, PipelineStageFlags.TransferBit, PipelineStageFlags.HostBit, 0, 1, &toHost, 0, null, 0, null);
             });
             return Decode();
         }
 
-        /// <summary>The readback buffer's texels (after a copy into it completed) as planar float [3][H][W].</summary>
+        /// <summary>The readback buffer's texels (after a copy into it completed), RGBA interleaved [H][W][4].</summary>
         public float[] Decode()
         {
-            int w = W, h = H;
-            var result = new float[3 * w * h];
+            var result = new float[4 * W * H];
+            for (int i = 0; i < result.Length; i++)
+                result[i] = Format switch
+                {
+                    Format.R8G8B8A8Unorm => ((byte*)_mapped)[i],
+                    Format.R16G16B16A16Sfloat => (float)((Half*)_mapped)[i],
+                    _ => ((float*)_mapped)[i],
+                };
+            return result;
+        }
+
+        static void Barrier(Vk vk, CommandBuffer cmd, Image img, ImageLayout from, ImageLayout to)
+        {
+            var b = new ImageMemoryBarrier(srcAccessMask: AccessFlags.MemoryWriteBit, dstAccessMask: AccessFlags.MemoryReadBit | AccessFlags.MemoryWriteBit,
+                oldLayout: from, newLayout: to, srcQueueFamilyIndex: Vk.QueueFamilyIgnored, dstQueueFamilyIndex: Vk.QueueFamilyIgnored,
+                image: img, subresourceRange: new ImageSubresourceRange(ImageAspectFlags.ColorBit, 0, 1, 0, 1));
+            vk.CmdPipelineBarrier(cmd, PipelineStageFlags.AllCommandsBit, PipelineStageFlags.AllCommandsBit, 0, 0, null, 0, null, 1, &b);
+        }
+
+        /// <summary>Channels 0..2 of the rectangle (x0, y0, w, h) of an RGBA readback, planar [3][h][w]; and its alpha values.</summary>
+        public (float[] Rgb, float[] Alpha) Rect(float[] rgba, int x0, int y0, int w, int h)
+        {
+            var rgb = new float[3 * w * h];
+            var alpha = new float[w * h];
             for (int y = 0; y < h; y++)
                 for (int x = 0; x < w; x++)
-                    for (int c = 0; c < 3; c++)
-                    {
-                        int i = (y * w + x) * 4 + c;
-                        result[(c * h + y) * w + x] = Format switch
-                        {
-                            Format.R8G8B8A8Unorm => ((byte*)_mapped)[i],
-                            Format.R16G16B16A16Sfloat => (float)((Half*)_mapped)[i],
-                            _ => ((float*)_mapped)[i],
-                        };
-                    }
-            return result;
+                {
+                    int at = ((y0 + y) * W + x0 + x) * 4;
+                    for (int c = 0; c < 3; c++) rgb[(c * h + y) * w + x] = rgba[at + c];
+                    alpha[y * w + x] = rgba[at + 3];
+                }
+            return (rgb, alpha);
+        }
+
+        /// <summary>Fails unless every pixel outside the rectangle (x0, y0, w, h) still holds <paramref name="rgba"/> exactly.</summary>
+        public void AssertOutsideIs(float[] pixels, int x0, int y0, int w, int h, float[] rgba, string what)
+        {
+            FloatAssert.AllFinite(pixels, what);
+            for (int y = 0; y < H; y++)
+                for (int x = 0; x < W; x++)
+                {
+                    if (y >= y0 && y < y0 + h && x >= x0 && x < x0 + w) continue;
+                    for (int c = 0; c < 4; c++)
+                        if (pixels[(y * W + x) * 4 + c] != rgba[c])
+                            Assert.Fail($"{what}: pixel ({x},{y}) channel {c} outside the rendered rectangle is {pixels[(y * W + x) * 4 + c]}, the engine left {rgba[c]}");
+                }
         }
 
         public void Dispose()
@@ -137,36 +175,99 @@ public unsafe class RenderIntoImageTests : VulkanTestBase
                     gen.RenderInto(latent, rows, cols, new VulkanImageTarget(image.Image, image.Format, image.W, image.H, ImageLayout.Undefined, ImageLayout.General), dy: 5, dx: 3);
 
             int h = rows.Length, w = cols.Length;
+            float[]? f32 = null;
             foreach (var image in images)
             {
-                float[] all = image.Read();
-                var ours = new float[expected.Length];
-                for (int c = 0; c < 3; c++)
-                    for (int y = 0; y < h; y++)
-                        for (int x = 0; x < w; x++) ours[(c * h + y) * w + x] = all[(c * image.H + y + 5) * image.W + x + 3];
+                var (ours, alpha) = image.Rect(image.Read(), 3, 5, w, h);
+                string what = image.Format.ToString();
+                FloatAssert.AllFinite(ours, what);
                 if (image.Format == Format.R8G8B8A8Unorm)
-                    VulkanBackendTests.AssertBytesClose(ours.Select(v => (byte)v).ToArray(), expected.Select(PixelFormat.ToByte).ToArray(), "rgba8");
+                {
+                    VulkanBackendTests.AssertBytesClose(ours.Select(v => (byte)v).ToArray(), FloatAssert.EightBit(expected, "cpu"), "rgba8");
+                    Assert.That(alpha, Has.All.EqualTo(255f), "rgba8 alpha");
+                }
                 else if (image.Format == Format.R16G16B16A16Sfloat)
                 {
-                    // Half precision: 11 significant bits on top of the float32 result.
-                    var (max, _) = VulkanBackendTests.Diff(ours, expected.Select(v => (float)(Half)v).ToArray());
-                    TestContext.Out.WriteLine($"rgba16f: max abs {max:G3} against the CPU result rounded to half");
-                    Assert.That(max, Is.LessThanOrEqualTo(2e-3), $"rgba16f: max abs {max:G3}");
+                    // README: half floats round the float32 output to 11 significant bits — within one half ulp of the
+                    // R32 target's values (round to nearest or towards zero, as the device converts).
+                    for (int i = 0; i < ours.Length; i++)
+                        Assert.That(Math.Abs(ours[i] - f32![i]), Is.LessThanOrEqualTo(FloatAssert.HalfUlp(f32[i])),
+                            $"rgba16f value {i}: {ours[i]:R} is more than one half ulp from the float32 target's {f32[i]:R}");
+                    Assert.That(alpha, Has.All.EqualTo(1f), "rgba16f alpha");
                 }
-                else VulkanBackendTests.AssertClose(ours, expected, "rgba32f");
-                // Untouched pixels outside the render stay as the engine left them (alpha of written ones is 1).
-                Assert.That(all[(0 * image.H + 5) * image.W + 3], Is.EqualTo(ours[0]));
+                else
+                {
+                    VulkanBackendTests.AssertClose(ours, expected, "rgba32f");
+                    Assert.That(alpha, Has.All.EqualTo(1f), "rgba32f alpha");
+                    f32 = ours;
+                }
             }
 
-            // The engine's device and queue outlive our objects: it still submits work, and another generator still renders.
+            // The engine's device and queue outlive our objects: it still clears and reads its image, and another generator still renders.
             Assert.That(engine.Vk.DeviceWaitIdle(engine.Device), Is.EqualTo(Result.Success));
-            Assert.That(images[0].Read(), Is.Not.Empty);
+            float[] sentinel = [0.25f, -0.5f, 0.75f, 0.125f];
+            images[0].Clear(sentinel, ImageLayout.General, ImageLayout.General);
+            images[0].AssertOutsideIs(images[0].Read(), 0, 0, 0, 0, sentinel, "engine's clear after our disposal");
             float[] again = VulkanFixture.Generator("public-small").Render(latent, rows, cols);
             VulkanBackendTests.AssertClose(again, expected, "render after disposal");
         }
         finally
         {
             foreach (var i in images) i.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// An image the engine already filled (cleared, left in TRANSFER_DST_OPTIMAL), rendered tile by tile through the tile API
+    /// into a rectangle, handed back in TRANSFER_SRC_OPTIMAL: the tiles are the whole render bit for bit, alpha is 1 / 255,
+    /// and every pixel outside the rectangle keeps the engine's values.
+    /// </summary>
+    [TestCase(Format.R32G32B32A32Sfloat)]
+    [TestCase(Format.R8G8B8A8Unorm)]
+    public void TilesIntoAnImageTheEngineFilled(Format format)
+    {
+        var ctx = VulkanFixture.Context;
+        var model = Fixtures.Model("public-tiny");
+        var gen = VulkanFixture.Generator("public-tiny");
+        var latent = Latent.FromSeed(model, 4);
+        double[] rows = Grid.Centers(0.1, 0.9, 30), cols = Grid.Centers(-0.3, 1.1, 44);
+        int h = rows.Length, w = cols.Length, dy = 7, dx = 9;
+        bool rgba8 = format == Format.R8G8B8A8Unorm;
+        float[] sentinel = rgba8 ? [51 / 255f, 102 / 255f, 153 / 255f, 204 / 255f] : [0.25f, -0.5f, 0.75f, 0.125f];
+        float[] sentinelRead = rgba8 ? [51, 102, 153, 204] : sentinel;
+        using var image = new EngineImage(ctx, 64, 48, format);
+        image.Clear(sentinel, ImageLayout.Undefined, ImageLayout.TransferDstOptimal);
+
+        using var rl = gen.ComputeLines(latent, rows, Axis.Rows);
+        using var cl = gen.ComputeLines(latent, cols, Axis.Cols);
+        (int R0, int Nr)[] rowTiles = [(0, 16), (16, 14)];
+        (int C0, int Nc)[] colTiles = [(0, 5), (5, 32), (37, 7)];
+        int n = 0, last = rowTiles.Length * colTiles.Length - 1;
+        foreach (var (r0, nr) in rowTiles)
+            foreach (var (c0, nc) in colTiles)
+            {
+                // The first tile finds the engine's layout, the last leaves the image in the one the engine asked for.
+                var target = new VulkanImageTarget(image.Image, format, image.W, image.H,
+                    OldLayout: n == 0 ? ImageLayout.TransferDstOptimal : ImageLayout.General,
+                    NewLayout: n == last ? ImageLayout.TransferSrcOptimal : ImageLayout.General);
+                gen.RenderTile(latent, rl, cl, new TileRect(r0, c0, nr, nc), target, dy + r0, dx + c0);
+                n++;
+            }
+
+        float[] pixels = image.Read(ImageLayout.TransferSrcOptimal);
+        image.AssertOutsideIs(pixels, dx, dy, w, h, sentinelRead, $"{format}");
+        var (ours, alpha) = image.Rect(pixels, dx, dy, w, h);
+        float[] whole = gen.Render(latent, rows, cols);
+        if (rgba8)
+        {
+            using var cpu = new CpuGenerator(model);
+            VulkanBackendTests.AssertBytesClose(ours.Select(v => (byte)v).ToArray(), FloatAssert.EightBit(cpu.Render(latent, rows, cols), "cpu"), "rgba8 tiles");
+            Assert.That(alpha, Has.All.EqualTo(255f), "rgba8 alpha");
+        }
+        else
+        {
+            FloatAssert.BitEqual(ours, whole, "rgba32f tiles vs the generator's whole render");
+            Assert.That(alpha, Has.All.EqualTo(1f), "rgba32f alpha");
         }
     }
 

@@ -46,7 +46,7 @@ public class VulkanCliTests : VulkanTestBase
         {
             string outPath = Path.Combine(Path.GetTempPath(), $"creps-vkcli-{Guid.NewGuid():N}.png");
             var (rc, _, err) = Run("render", "--model", Model, "--seed", "2", "--backend", "vulkan", "--out", outPath);
-            Assert.That(rc, Is.Not.EqualTo(0));
+            Assert.That(rc, Is.EqualTo(Creps.Cli.Cli.ExitError), "README: asking for Vulkan where there is none is exit 1");
             Assert.That(err.TrimEnd().Split('\n'), Has.Length.EqualTo(1), err);
             Assert.That(err, Does.Contain("no-such-device"));
             Assert.That(File.Exists(outPath), Is.False, "no output on failure");

@@ -19,7 +19,7 @@ public class VulkanTilingTests : VulkanTestBase
         using var tiled = new VulkanGenerator(model, VulkanFixture.Context, new VulkanGeneratorOptions { MaxTile = 256 });
         float[] whole = one.Render(latent, rows, cols);
         float[] banded = tiled.Render(latent, rows, cols);   // row lines per 256-row band, pixels per 256² tile
-        Assert.That(banded, Is.EqualTo(whole), "256-px tiles (banded lines) differ from the one-dispatch render");
+        FloatAssert.BitEqual(banded, whole, "256-px tiles (banded lines) vs the one-dispatch render");
 
         // The tile API: lines once per axis, then 256² tiles (corner, interior and ragged edge ones) read back.
         using var rl = tiled.ComputeLines(latent, rows, Axis.Rows);
@@ -29,11 +29,11 @@ public class VulkanTilingTests : VulkanTestBase
             int nr = Math.Min(256, rows.Length - r0), nc = Math.Min(256, cols.Length - c0);
             var tile = new float[3 * nr * nc];
             tiled.RenderTile(latent, rl, cl, new TileRect(r0, c0, nr, nc), new PlanarView(tile, nc, nr));
+            var expected = new float[tile.Length];
             for (int ch = 0; ch < 3; ch++)
                 for (int i = 0; i < nr; i++)
-                    for (int j = 0; j < nc; j++)
-                        if (BitConverter.SingleToInt32Bits(tile[(ch * nr + i) * nc + j]) != BitConverter.SingleToInt32Bits(whole[(ch * rows.Length + r0 + i) * cols.Length + c0 + j]))
-                            Assert.Fail($"tile ({r0},{c0}) differs from the one-dispatch render at channel {ch}, pixel ({r0 + i},{c0 + j})");
+                    for (int j = 0; j < nc; j++) expected[(ch * nr + i) * nc + j] = whole[(ch * rows.Length + r0 + i) * cols.Length + c0 + j];
+            FloatAssert.BitEqual(tile, expected, $"tile ({r0},{c0}) vs the one-dispatch render");
         }
     }
 
