@@ -17,15 +17,18 @@ public static class CommonOptions
     public static CrepsModel LoadModel(Args a) => CrepsModel.Load(a.Require("model"));
 
     /// <summary>
-    /// How backends run. The CLI is the one place environment variables are read: CREPS_VK_DEVICE (index or part of a name)
-    /// and CREPS_VK_VALIDATION (1, or sync for synchronisation validation too).
+    /// How backends run. The CLI is the one place environment variables are read: CREPS_VK_DEVICE (index or part of a name),
+    /// CREPS_VK_VALIDATION (1, or sync for synchronisation validation too) and CREPS_CPU_KERNEL (auto, avx2 or avx512).
     /// </summary>
     public static BackendOptions Backend(int threads = 0, long deviceBudgetBytes = 0, bool fp16 = false)
     {
         string? validation = Environment.GetEnvironmentVariable("CREPS_VK_VALIDATION");
+        string? kernel = Environment.GetEnvironmentVariable("CREPS_CPU_KERNEL");
         return new BackendOptions
         {
             Threads = threads,
+            CpuKernel = kernel is not { Length: > 0 } ? Render.Cpu.CpuKernel.Auto
+                : Render.Cpu.KernelChoice.Parse(kernel) ?? throw new UsageException($"CREPS_CPU_KERNEL '{kernel}': expected auto, avx2 or avx512"),
             Device = Environment.GetEnvironmentVariable("CREPS_VK_DEVICE") is { Length: > 0 } d ? d : null,
             Validation = validation is "1" or "sync",
             SyncValidation = validation == "sync",

@@ -14,12 +14,16 @@ public sealed class CpuGenerator : ITiledGenerator<AxisLines>
     public CrepsModel Model { get; }
     public int Threads { get; }
     public string Name => "cpu";
-    public string DeviceDescription => $"CPU ({Threads} threads, {(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "AVX2/FMA" : "scalar")})";
+    /// <summary>The dense kernel in use (Avx2 or Avx512: Auto resolved when constructed).</summary>
+    public CpuKernel Kernel { get; }
+    public string DeviceDescription => $"CPU ({Threads} threads, {(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? KernelChoice.Describe(Kernel) : "scalar")})";
 
-    public CpuGenerator(CrepsModel model, int threads = 0)
+    /// <param name="kernel">Auto: the 512-bit kernel where this CPU runs 512-bit FMAs faster (see <see cref="KernelChoice"/>).</param>
+    public CpuGenerator(CrepsModel model, int threads = 0, CpuKernel kernel = CpuKernel.Auto)
     {
         Model = model;
         Threads = threads > 0 ? threads : Environment.ProcessorCount;
+        Kernel = KernelChoice.Resolve(kernel);
         _packed = new CpuModel(model);
         _styles = new StyleCache<LatentStyles>(8, l => new LatentStyles(model, l));
     }
@@ -31,7 +35,7 @@ public sealed class CpuGenerator : ITiledGenerator<AxisLines>
     public AxisLines ComputeLines(Latent latent, ReadOnlySpan<double> coords, Axis axis)
     {
         RenderArgs.CheckCoords(coords, axis == Axis.Rows ? "rows" : "columns");
-        return LinePass.Compute(_packed, _styles.Get(latent), coords, axis, Threads);
+        return LinePass.Compute(_packed, _styles.Get(latent), coords, axis, Threads, Wide);
     }
 
     /// <summary>
@@ -43,8 +47,10 @@ public sealed class CpuGenerator : ITiledGenerator<AxisLines>
     {
         RenderArgs.CheckTile(rows.Axis, rows.Count, r0, nr, cols.Axis, cols.Count, c0, nc, dst, dstW, dstH, dy, dx);
         if (nr == 0 || nc == 0) return;
-        PixelPass.Render(_packed, _styles.Get(latent), rows, r0, nr, cols, c0, nc, dst, dstW, dstH, dy, dx, Threads);
+        PixelPass.Render(_packed, _styles.Get(latent), rows, r0, nr, cols, c0, nc, dst, dstW, dstH, dy, dx, Threads, Wide);
     }
+
+    bool Wide => Kernel == CpuKernel.Avx512;
 
     public float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols) => Tiled.Render(this, latent, rows, cols);
 

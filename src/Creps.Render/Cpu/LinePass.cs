@@ -15,7 +15,7 @@ internal static unsafe class LinePass
     /// </summary>
     const int RowsPerChunk = 256;
 
-    public static AxisLines Compute(CpuModel m, LatentStyles st, ReadOnlySpan<double> coords, Axis axis, int threads)
+    public static AxisLines Compute(CpuModel m, LatentStyles st, ReadOnlySpan<double> coords, Axis axis, int threads, bool wide)
     {
         var c = m.Config;
         var lines = new AxisLines(axis, coords.Length, c.StageCount, c.Rank, m.BPad);
@@ -27,7 +27,7 @@ internal static unsafe class LinePass
         Parallel.For(0, chunks, po, () => new Scratch(m, perChunk), (chunk, _, scratch) =>
         {
             int first = chunk * perChunk;
-            RunChunk(m, st, t.AsSpan(first, Math.Min(perChunk, t.Length - first)), first, axis, lines, scratch);
+            RunChunk(m, st, t.AsSpan(first, Math.Min(perChunk, t.Length - first)), first, axis, lines, scratch, wide);
             return scratch;
         }, _ => { });
         return lines;
@@ -35,21 +35,21 @@ internal static unsafe class LinePass
 
     sealed class Scratch
     {
-        public readonly float[] X, Y, Scaled, ToRes, Biline;
+        public readonly float[] X, Y, Pack, ToRes, Biline;
         public Scratch(CpuModel m, int coords)
         {
-            int rows = Gemm.PadRows(coords * m.Config.Rank);
+            int rows = Gemm.PadPackRows(coords * m.Config.Rank);
             int width = m.MaxLineWidth;
-            X = Pinned.Alloc(rows * width); Y = Pinned.Alloc(rows * width); Scaled = Pinned.Alloc(rows * width);
+            X = Pinned.Alloc(rows * width); Y = Pinned.Alloc(rows * width); Pack = Pinned.Alloc(Gemm.PackFloats(rows));
             ToRes = Pinned.Alloc(rows * m.BPad); Biline = Pinned.Alloc(rows * m.BPad);
         }
     }
 
-    static void RunChunk(CpuModel m, LatentStyles st, ReadOnlySpan<double> coords, int first, Axis axis, AxisLines lines, Scratch s)
+    static void RunChunk(CpuModel m, LatentStyles st, ReadOnlySpan<double> coords, int first, Axis axis, AxisLines lines, Scratch s, bool wide)
     {
         var c = m.Config;
         int r = c.Rank, ch = c.InputChannels, half = ch / 2;
-        int n = coords.Length * r, rows = Gemm.PadRows(n);
+        int n = coords.Length * r, rows = Gemm.PadPackRows(n);
         int width = Gemm.PadWidth(ch);
         float* x = Pinned.Ptr(s.X), y = Pinned.Ptr(s.Y);
         var freqs = m.Model.Input.Freqs;
@@ -69,7 +69,7 @@ internal static unsafe class LinePass
                 }
             }
 
-        Modulated(m.B4Fc1, st.B4Fc1, ref x, ref y, rows, s);
+        Modulated(m.B4Fc1, st.B4Fc1, ref x, ref y, rows, s, wide);
         float* tores = Pinned.Ptr(s.ToRes), biline = Pinned.Ptr(s.Biline);
         int bp = m.BPad;
         float half2 = MathF.Sqrt(0.5f);
@@ -77,9 +77,9 @@ internal static unsafe class LinePass
         {
             var (fc0, fc1, toRes) = m.LineBlocks[b];
             var (s0, s1, sr) = st.LineBlocks[b];
-            Modulated(fc0, s0, ref x, ref y, rows, s);
-            Modulated(fc1, s1, ref x, ref y, rows, s);
-            Apply(toRes, sr, x, tores, rows, s);
+            Modulated(fc0, s0, ref x, ref y, rows, s, wide);
+            Modulated(fc1, s1, ref x, ref y, rows, s, wide);
+            Apply(toRes, sr, x, tores, rows, s, wide);
             for (int e = 0; e < n * bp; e++) biline[e] = b == 0 ? tores[e] : biline[e] + tores[e];
             float* dst = Pinned.Ptr(lines.Data) + lines.Offset(b, first);
             for (int e = 0; e < n * bp; e++) dst[e] = biline[e] * half2;
@@ -87,24 +87,18 @@ internal static unsafe class LinePass
     }
 
     /// <summary>x ← layer(x) (swapping buffers).</summary>
-    static void Modulated(PackedLayer layer, LatentStyles.LineStyle style, ref float* x, ref float* y, int rows, Scratch s)
+    static void Modulated(PackedLayer layer, LatentStyles.LineStyle style, ref float* x, ref float* y, int rows, Scratch s, bool wide)
     {
-        Apply(layer, style, x, y, rows, s);
+        Apply(layer, style, x, y, rows, s, wide);
         float* t = x; x = y; y = t;
     }
 
-    static void Apply(PackedLayer layer, LatentStyles.LineStyle style, float* x, float* y, int rows, Scratch s)
+    /// <summary>y = layer(x · style): the style scales the inputs as they are packed for the kernel.</summary>
+    static void Apply(PackedLayer layer, LatentStyles.LineStyle style, float* x, float* y, int rows, Scratch s, bool wide)
     {
-        int inPad = layer.InPad;
-        float* scaled = Pinned.Ptr(s.Scaled);
-        float* sty = Pinned.Ptr(style.Style);
-        // The input rows' stride is the activation's padded width, which equals this layer's InPad.
-        for (int row = 0; row < rows; row++)
-        {
-            float* src = x + (long)row * inPad, dst = scaled + (long)row * inPad;
-            for (int i = 0; i < inPad; i++) dst[i] = src[i] * sty[i];
-        }
         var ep = new Epilogue(style.Demod == null ? null : Pinned.Ptr(style.Demod), Pinned.Ptr(layer.Bias), layer.Lrelu, layer.Clamp);
-        Gemm.Run(scaled, inPad, layer.In, Pinned.Ptr(layer.WeightT), layer.OutPad, y, layer.OutPad, rows, ep);
+        // The input rows' stride is the activation's padded width, which equals this layer's InPad.
+        Gemm.RunPacked(x, layer.InPad, Pinned.Ptr(style.Style), layer.In, Pinned.Ptr(layer.WeightT), layer.OutPad, y, layer.OutPad, rows, ep,
+            Pinned.Ptr(s.Pack), wide);
     }
 }
