@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Creps.Render.Cpu;
 
@@ -125,19 +126,41 @@ internal static unsafe class Gemm
 
     /// <summary>
     /// pack[g][i][j] = x[8g + j][k0 + i] · inScale[k0 + i] for row groups g of <see cref="PackRows"/>: each kernel
-    /// step then reads its 8 row values from one 32-byte line.
+    /// step then reads its 8 row values from one 32-byte line. 8 × 8 blocks are scaled and transposed in registers:
+    /// measured (official256 256² lines, 1 thread), the scalar loop took ~8 % of the line pass.
     /// </summary>
     static void Pack(float* x, int ldx, float* inScale, int k0, int kc, int rows, float* pack)
     {
+        int kv = Avx.IsSupported ? kc / Lanes * Lanes : 0;
+        float* s = inScale + k0;
         for (int g = 0; g < rows; g += PackRows)
         {
-            float* dst = pack + (long)g * kc;
-            for (int j = 0; j < PackRows; j++)
+            float* dst = pack + (long)g * kc, src = x + (long)g * ldx + k0;
+            for (int i = 0; i < kv; i += Lanes)
             {
-                float* src = x + (long)(g + j) * ldx + k0, s = inScale + k0;
-                for (int i = 0; i < kc; i++) dst[i * PackRows + j] = src[i] * s[i];
+                var sc = Vector256.Load(s + i);
+                Transpose8(Vector256.Load(src + i) * sc, Vector256.Load(src + ldx + i) * sc, Vector256.Load(src + 2 * ldx + i) * sc,
+                    Vector256.Load(src + 3 * ldx + i) * sc, Vector256.Load(src + 4 * ldx + i) * sc, Vector256.Load(src + 5 * ldx + i) * sc,
+                    Vector256.Load(src + 6 * ldx + i) * sc, Vector256.Load(src + 7 * ldx + i) * sc, dst + i * PackRows);
             }
+            for (int j = 0; j < PackRows; j++)
+                for (int i = kv; i < kc; i++) dst[i * PackRows + j] = src[(long)j * ldx + i] * s[i];
         }
+    }
+
+    /// <summary>Stores the 8 × 8 block with rows r0…r7 column by column: dst[8i + j] = rj[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Transpose8(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7, float* dst)
+    {
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Permute2x128(u0, u4, 0x20).Store(dst); Avx.Permute2x128(u1, u5, 0x20).Store(dst + 8);
+        Avx.Permute2x128(u2, u6, 0x20).Store(dst + 16); Avx.Permute2x128(u3, u7, 0x20).Store(dst + 24);
+        Avx.Permute2x128(u0, u4, 0x31).Store(dst + 32); Avx.Permute2x128(u1, u5, 0x31).Store(dst + 40);
+        Avx.Permute2x128(u2, u6, 0x31).Store(dst + 48); Avx.Permute2x128(u3, u7, 0x31).Store(dst + 56);
     }
 
     /// <summary>Applies the epilogue in place to a 4-row block of <paramref name="vectors"/> 8-wide vectors per row.</summary>
