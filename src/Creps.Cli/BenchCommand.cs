@@ -10,7 +10,7 @@ public static class BenchCommand
         "bench [--quick] [--layout official256,small,wide,tiny | --model PATH] [--backends cpu,onnx,…] [--sizes 256,512,1024] [--batches 1,4]\n" +
         "      [--runs N] [--warmup N] [--threads N] [--case-budget S] [--official A.json,B.json] [--out BENCHMARKS.md]\n" +
         "  Times the official R=256 layout and the small layout (random weights; or --model) on every backend: median ms, MP/s, GFLOP/s, % of the\n" +
-        "  FMA peak measured by the same run, peak RSS, per-stage split; fast (GPU) backends also run 4096² tiled. --official adds the rows\n" +
+        "  256- and 512-bit FMA peaks measured by the same run (and the cpu kernels alone), peak RSS, per-stage split; fast (GPU) backends also run 4096² tiled. --official adds the rows\n" +
         "  of tools/bench_official.py. --out replaces the generated section of that markdown file and writes the chart beside it (.png).\n" +
         "  --case-budget S skips a case estimated (from the backend's previous case, by FLOP) to take longer than S seconds in all.\n" +
         "  --quick: the tiny layout at 32² and 64², one batch size, for smoke tests.";
@@ -48,7 +48,7 @@ public static class BenchCommand
 
         var result = BenchRunner.Run(o, msg => stderr.WriteLine(msg));
         var rows = result.Rows;
-        foreach (var f in official) rows.AddRange(BenchReport.ReadOfficial(f, result.PeakGflops));
+        foreach (var f in official) rows.AddRange(BenchReport.ReadOfficial(f, result.Peaks));
         string? outPath = a.Get("out");
         string chart = outPath == null ? "BENCHMARKS.png" : Path.ChangeExtension(Path.GetFileName(outPath), ".png");
         string md = BenchReport.Markdown(result, rows, "creps bench " + string.Join(' ', argv), chart);

@@ -24,6 +24,8 @@ public abstract class BenchTarget : IDisposable
     public abstract bool Fast { get; }
     /// <summary>Device memory in use after the last render (bytes), for backends that know it.</summary>
     public virtual long? DeviceBytes => null;
+    /// <summary>Vector width of the kernels, where the backend says (cpu); null: the widest this CPU has.</summary>
+    public int? FmaWidthBits { get; private init; }
     public abstract StageTimes Render(Latent latent, double[] rows, double[] cols, float[] dst);
     public virtual void Dispose() { }
 
@@ -43,7 +45,7 @@ public abstract class BenchTarget : IDisposable
     static BenchTarget For(IGenerator g) => g switch
     {
         // cpu: styles are a stage of their own; nothing to read back.
-        CpuGenerator cpu => new TiledTarget<AxisLines>(cpu, cpu.Name, false, cpu.Prepare, readbackMs: 0),
+        CpuGenerator cpu => new TiledTarget<AxisLines>(cpu, cpu.Name, false, cpu.Prepare, readbackMs: 0) { FmaWidthBits = KernelChoice.WidthBits(cpu.Kernel) },
         // onnx: styles are computed inside the graphs (part of lines and pixels); the copy out of ORT is part of pixels.
         OnnxGenerator onnx => new TiledTarget<OnnxLines>(onnx, onnx.Provider == "CUDA" ? "onnx (CUDA)" : "onnx (CPU)", onnx.Provider == "CUDA", null, double.NaN),
         // vulkan: styles are uploaded inside lines; pixels include the readback through the tile image. GPU-class unless lavapipe.

@@ -12,6 +12,9 @@ namespace Creps.Render.Diagnostics;
 /// </summary>
 public static class FmaPeak
 {
+    /// <summary>Both widths' peaks with <paramref name="threads"/> threads (512 is NaN without AVX-512F).</summary>
+    public static FmaPeaks Measure(int threads) => new(MeasureGflops(threads, 256), MeasureGflops(threads, 512));
+
     /// <summary>Whether 512-bit FMAs run here at all (AVX-512F); without it the 512-bit peak is not measured.</summary>
     public static bool Has512 => Avx512F.IsSupported;
 
@@ -95,4 +98,14 @@ public static class FmaPeak
         if (s.GetElement(0) == 12345f) Console.Write("");
         return 10L * 16 * 2 * N;
     }
+}
+
+/// <summary>The measured float32 FMA peaks, GFLOP/s, at 256- and 512-bit vectors (512: NaN without AVX-512F).</summary>
+public sealed record FmaPeaks(double Gflops256, double Gflops512)
+{
+    public double At(int widthBits) => widthBits == 512 ? Gflops512 : Gflops256;
+    /// <summary>The other width's peak (NaN where there is no other).</summary>
+    public double Other(int widthBits) => widthBits == 512 ? Gflops256 : Gflops512;
+    /// <summary>The widest vectors this CPU runs: what a backend that picks its own kernels per CPU (MLAS, oneDNN) may use.</summary>
+    public int WidestBits => double.IsFinite(Gflops512) ? 512 : 256;
 }
