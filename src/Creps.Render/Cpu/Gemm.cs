@@ -71,7 +71,7 @@ internal static unsafe class Gemm
                 for (; r + PackRows <= rows; r += PackRows)
                     Gemm512.Kernel8x32<InPlace>(a + (long)r * lda, lda, k, w + (long)o * k, y + (long)r * ldy + o, ldy, false);
             for (; r < rows; r += RowBlock)
-                Gemm256.Kernel4x32<InPlace>(a + (long)r * lda, lda, k, w + (long)o * k, y + (long)r * ldy + o, ldy, false);
+                Gemm256.Tile4x32<InPlace>(a + (long)r * lda, lda, k, w + (long)o * k, y + (long)r * ldy + o, ldy, false);
             for (r = 0; r < rows; r += RowBlock) Finish(y + (long)r * ldy + o, ldy, Panel / Lanes, ep, o);
         }
         for (; o < outPad; o += Lanes)
@@ -103,8 +103,8 @@ internal static unsafe class Gemm
                     if (wide) Gemm512.Kernel8x32<Packed>(p, 0, kc, wp, yt, ldy, accumulate);
                     else
                     {
-                        Gemm256.Kernel4x32<Packed>(p, 0, kc, wp, yt, ldy, accumulate);
-                        Gemm256.Kernel4x32<Packed>(p + RowBlock, 0, kc, wp, yt + (long)RowBlock * ldy, ldy, accumulate);
+                        Gemm256.Tile4x32<Packed>(p, 0, kc, wp, yt, ldy, accumulate);
+                        Gemm256.Tile4x32<Packed>(p + RowBlock, 0, kc, wp, yt + (long)RowBlock * ldy, ldy, accumulate);
                     }
                     // The epilogue while the tile is still in L1 (after the whole output: one more pass over it from L2).
                     if (last) { Finish(yt, ldy, Panel / Lanes, ep, o); Finish(yt + (long)RowBlock * ldy, ldy, Panel / Lanes, ep, o); }

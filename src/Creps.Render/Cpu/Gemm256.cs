@@ -1,18 +1,63 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Creps.Render.Cpu;
 
 /// <summary>
-/// The 256-bit (AVX2/FMA) kernels: 4 rows × 32 outputs (16 accumulators) for full panels, 4 × 8 for the tail strips.
+/// The 256-bit (AVX2/FMA) kernels: 4 rows × 32 outputs (16 accumulators) for full panels where the CPU has 32 vector
+/// registers (AVX-512 hardware), 4 × 16 per half panel where it has 16 (AVX2 only), 4 × 8 for the tail strips.
 /// Raw sums (or, with <c>accumulate</c>, the sums so far plus this K block) go to y; <see cref="Gemm"/> applies the epilogue.
 /// </summary>
 internal static unsafe class Gemm256
 {
+    /// <summary>
+    /// One 4-row × 32-output tile. 4 × 32 needs 21 vector registers (16 sums, 4 weights, a broadcast): with 16 (DOTNET_EnableAVX512=0
+    /// on this Zen 5, as on an AVX2-only CPU) the JIT spilled 27 of them to the stack in the loop, so there each half panel
+    /// runs on its own (8 sums + 2 weights + 1). Avx512F.IsSupported is a JIT-time constant: the test costs nothing.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Tile4x32<TA>(float* a, int lda, int k, float* w, float* y, int ldy, bool accumulate) where TA : struct, IRowLayout
+    {
+        if (Avx512F.IsSupported) Kernel4x32<TA>(a, lda, k, w, y, ldy, accumulate);
+        else { Kernel4x16<TA>(a, lda, k, w, y, ldy, accumulate); Kernel4x16<TA>(a, lda, k, w + 16, y + 16, ldy, accumulate); }
+    }
+
+    /// <summary>Half a panel: outputs w[i][0..16) of a 32-wide panel.</summary>
+    static void Kernel4x16<TA>(float* a, int lda, int k, float* w, float* y, int ldy, bool accumulate) where TA : struct, IRowLayout
+    {
+        float* y1 = y + ldy, y2 = y + 2 * ldy, y3 = y + 3 * ldy;
+        Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31;
+        if (accumulate)
+        {
+            c00 = Vector256.Load(y); c01 = Vector256.Load(y + 8); c10 = Vector256.Load(y1); c11 = Vector256.Load(y1 + 8);
+            c20 = Vector256.Load(y2); c21 = Vector256.Load(y2 + 8); c30 = Vector256.Load(y3); c31 = Vector256.Load(y3 + 8);
+        }
+        else
+        {
+            c00 = Vector256.Create(0f); c01 = Vector256.Create(0f); c10 = Vector256.Create(0f); c11 = Vector256.Create(0f);
+            c20 = Vector256.Create(0f); c21 = Vector256.Create(0f); c30 = Vector256.Create(0f); c31 = Vector256.Create(0f);
+        }
+        int ks = TA.KStep, rs = ks == 1 ? lda : 1;
+        float* a0 = a, a1 = a + rs, a2 = a + 2 * rs, a3 = a + 3 * rs;
+        for (int i = 0; i < k; i++)
+        {
+            float* wr = w + (long)i * Gemm.Panel;
+            long ai = (long)i * ks;
+            var w0 = Vector256.Load(wr); var w1 = Vector256.Load(wr + 8);
+            var b = Vector256.Create(a0[ai]); c00 = Fma(b, w0, c00); c01 = Fma(b, w1, c01);
+            b = Vector256.Create(a1[ai]); c10 = Fma(b, w0, c10); c11 = Fma(b, w1, c11);
+            b = Vector256.Create(a2[ai]); c20 = Fma(b, w0, c20); c21 = Fma(b, w1, c21);
+            b = Vector256.Create(a3[ai]); c30 = Fma(b, w0, c30); c31 = Fma(b, w1, c31);
+        }
+        c00.Store(y); c01.Store(y + 8); c10.Store(y1); c11.Store(y1 + 8);
+        c20.Store(y2); c21.Store(y2 + 8); c30.Store(y3); c31.Store(y3 + 8);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
 
-    public static void Kernel4x32<TA>(float* a, int lda, int k, float* w, float* y, int ldy, bool accumulate) where TA : struct, IRowLayout
+    static void Kernel4x32<TA>(float* a, int lda, int k, float* w, float* y, int ldy, bool accumulate) where TA : struct, IRowLayout
     {
         float* y1 = y + ldy, y2 = y + 2 * ldy, y3 = y + 3 * ldy;
         // Each accumulator initialised through Create (a splat) or a load of its own: measured, the JIT then keeps all 16 in
