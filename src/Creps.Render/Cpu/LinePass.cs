@@ -20,6 +20,7 @@ internal static unsafe class LinePass
         var c = m.Config;
         var lines = new AxisLines(axis, coords.Length, c.StageCount, c.Rank, m.BPad);
         double[] t = coords.ToArray();
+        var input = new InputTables(m, st, axis);
         // Short axes are split across threads rather than left in one big chunk.
         int perChunk = Math.Clamp(Math.Min(RowsPerChunk / c.Rank, (t.Length + threads - 1) / threads), 1, Math.Max(1, RowsPerChunk / c.Rank));
         int chunks = (t.Length + perChunk - 1) / perChunk;
@@ -27,33 +28,55 @@ internal static unsafe class LinePass
         Parallel.For(0, chunks, po, () => new Scratch(m, perChunk), (chunk, _, scratch) =>
         {
             int first = chunk * perChunk;
-            RunChunk(m, st, t.AsSpan(first, Math.Min(perChunk, t.Length - first)), first, axis, lines, scratch, wide);
+            RunChunk(m, st, input, t.AsSpan(first, Math.Min(perChunk, t.Length - first)), first, lines, scratch, wide);
             return scratch;
         }, _ => { });
         return lines;
     }
 
+    /// <summary>The Fourier input's frequencies and this latent's input weights for one axis, laid out [k][q] (per rank element, per channel pair).</summary>
+    sealed class InputTables
+    {
+        public readonly int Half;
+        public readonly double[] Freqs;
+        public readonly float[] MulSin, MulCos;
+        public InputTables(CpuModel m, LatentStyles st, Axis axis)
+        {
+            int r = m.Config.Rank;
+            Half = m.Config.InputChannels / 2;
+            Freqs = new double[r * Half]; MulSin = new float[r * Half]; MulCos = new float[r * Half];
+            int jBase = axis == Axis.Rows ? 0 : r;
+            var freqs = m.Model.Input.Freqs;
+            for (int k = 0; k < r; k++)
+                for (int q = 0; q < Half; q++)
+                {
+                    Freqs[k * Half + q] = freqs[q * r + k];
+                    MulSin[k * Half + q] = st.InputMul[q * 2 * r + jBase + k];
+                    MulCos[k * Half + q] = st.InputMul[(q + Half) * 2 * r + jBase + k];
+                }
+        }
+    }
+
     sealed class Scratch
     {
-        public readonly float[] X, Y, Pack, ToRes, Biline;
+        public readonly float[] X, Y, Pack, ToRes, Biline, Sin, Cos;
         public Scratch(CpuModel m, int coords)
         {
             int rows = Gemm.PadPackRows(coords * m.Config.Rank);
             int width = m.MaxLineWidth;
             X = Pinned.Alloc(rows * width); Y = Pinned.Alloc(rows * width); Pack = Pinned.Alloc(Gemm.PackFloats(rows));
             ToRes = Pinned.Alloc(rows * m.BPad); Biline = Pinned.Alloc(rows * m.BPad);
+            Sin = new float[m.Config.InputChannels / 2]; Cos = new float[m.Config.InputChannels / 2];
         }
     }
 
-    static void RunChunk(CpuModel m, LatentStyles st, ReadOnlySpan<double> coords, int first, Axis axis, AxisLines lines, Scratch s, bool wide)
+    static void RunChunk(CpuModel m, LatentStyles st, InputTables input, ReadOnlySpan<double> coords, int first, AxisLines lines, Scratch s, bool wide)
     {
         var c = m.Config;
         int r = c.Rank, ch = c.InputChannels, half = ch / 2;
         int n = coords.Length * r, rows = Gemm.PadPackRows(n);
         int width = Gemm.PadWidth(ch);
         float* x = Pinned.Ptr(s.X), y = Pinned.Ptr(s.Y);
-        var freqs = m.Model.Input.Freqs;
-        int jBase = axis == Axis.Rows ? 0 : r;
 
         // Fourier features: element (l, k), channel q < C/2 → sin, q + C/2 → sin(· + π/2).
         new Span<float>(x, rows * width).Clear();
@@ -61,11 +84,11 @@ internal static unsafe class LinePass
             for (int k = 0; k < r; k++)
             {
                 float* row = x + (long)(l * r + k) * width;
+                FourierPhase.SinCos(input.Freqs.AsSpan(k * half, half), coords[l], s.Sin, s.Cos);
                 for (int q = 0; q < half; q++)
                 {
-                    var (sin, cos) = FourierPhase.SinCos(freqs[q * r + k], coords[l]);
-                    row[q] = sin * st.InputMul[q * 2 * r + jBase + k];
-                    row[q + half] = cos * st.InputMul[(q + half) * 2 * r + jBase + k];
+                    row[q] = s.Sin[q] * input.MulSin[k * half + q];
+                    row[q + half] = s.Cos[q] * input.MulCos[k * half + q];
                 }
             }
 
