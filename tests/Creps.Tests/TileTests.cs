@@ -4,15 +4,20 @@ using Creps.Render.Latents;
 
 namespace Creps.Tests;
 
-/// <summary>Any split of a region into tiles is the same image, bit for bit.</summary>
-public class TileTests
+/// <summary>Any split of a region into tiles is the same image, bit for bit, with each dense kernel forced.</summary>
+[TestFixture(CpuKernel.Avx2)]
+[TestFixture(CpuKernel.Avx512)]
+public class TileTests(CpuKernel kernel)
 {
     const int W = 300, H = 200;
 
-    static (CpuGenerator Gen, Latent Latent, double[] Rows, double[] Cols, float[] Whole) Setup()
+    [SetUp]
+    public void RequireKernel() => KernelTests.Require(kernel);
+
+    (CpuGenerator Gen, Latent Latent, double[] Rows, double[] Cols, float[] Whole) Setup()
     {
         var m = Fixtures.Model("public-small");
-        var gen = new CpuGenerator(m);
+        var gen = new CpuGenerator(m, kernel: kernel);
         var latent = Latent.FromSeed(m, 3);
         var rows = Grid.Centers(0.2, 1.3, H);
         var cols = Grid.Centers(-0.4, 0.9, W);
@@ -65,7 +70,7 @@ public class TileTests
     public void SingleThreadEqualsAllThreads()
     {
         var (_, latent, rows, cols, whole) = Setup();
-        using var one = new CpuGenerator(Fixtures.Model("public-small"), threads: 1);
+        using var one = new CpuGenerator(Fixtures.Model("public-small"), threads: 1, kernel: kernel);
         FloatAssert.BitEqual(one.Render(latent, rows, cols), whole, "1 thread vs all threads");
     }
 }

@@ -8,6 +8,8 @@ public sealed record BackendOptions
 {
     /// <summary>CPU threads (cpu backend, and ONNX Runtime's CPU provider); 0 = every core.</summary>
     public int Threads { get; init; }
+    /// <summary>cpu backend: which dense kernel (auto: 512-bit where this CPU runs 512-bit FMAs faster; the results are bit-identical).</summary>
+    public Cpu.CpuKernel CpuKernel { get; init; }
     /// <summary>Vulkan device: an index or a case-insensitive part of its name; null = the best one (discrete, integrated, virtual, CPU).</summary>
     public string? Device { get; init; }
     /// <summary>Enable VK_LAYER_KHRONOS_validation (messages in <c>VulkanContext.ValidationMessages</c>).</summary>

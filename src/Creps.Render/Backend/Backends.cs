@@ -11,7 +11,7 @@ public static class Backends
     {
         // Vulkan compute: any Vulkan 1.2 device, lavapipe included; throws BackendUnavailableException without one.
         ("vulkan", (m, o, _) => Vulkan.VulkanGenerator.Create(m, o)),
-        ("cpu", (m, o, _) => new CpuGenerator(m, o.Threads)),
+        ("cpu", (m, o, _) => new CpuGenerator(m, o.Threads, o.CpuKernel)),
     };
 
     public static IReadOnlyList<string> Names { get { lock (Registry) return Registry.Select(r => r.Name).ToList(); } }

@@ -17,7 +17,7 @@ public static class BenchReport
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>Rows written by tools/bench_official.py (JSON), on the same layouts and sizes.</summary>
-    public static List<BenchRow> ReadOfficial(string path, double peakGflops)
+    public static List<BenchRow> ReadOfficial(string path, FmaPeaks peaks)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         var root = doc.RootElement;
@@ -30,7 +30,7 @@ public static class BenchReport
             try { config = SyntheticModel.Layout(layout); }
             catch (ArgumentException e) { throw new InvalidDataException($"{path}: {e.Message}"); }
             rows.Add(new BenchRow(OfficialBackend, device, layout, config, r.GetProperty("size").GetInt32(), r.GetProperty("batch").GetInt32(),
-                r.GetProperty("runs").GetInt32(), r.GetProperty("median_ms").GetDouble(), peakGflops,
+                r.GetProperty("runs").GetInt32(), r.GetProperty("median_ms").GetDouble(), peaks.At(peaks.WidestBits), peaks.Other(peaks.WidestBits),
                 r.GetProperty("peak_rss_bytes").GetInt64(), null, new StageTimes(double.NaN, double.NaN, double.NaN, double.NaN)));
         }
         return rows;
@@ -42,15 +42,25 @@ public static class BenchReport
     {
         var sb = new StringBuilder();
         sb.AppendLine(Begin);
-        sb.AppendLine($"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC with `{command}` on {Environment.ProcessorCount} logical CPUs " +
-                      $"(load average at the start: {result.Load}); FMA peak measured by the same run: **{result.PeakGflops:F1} GFLOP/s**. Median of the runs after warm-up; a run renders `batch` latents " +
+        var p = result.Peaks;
+        sb.AppendLine($"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC with `{command}` on {CpuName()}, {Environment.ProcessorCount} logical CPUs " +
+                      $"(load average at the start: {result.Load}); FMA peaks measured by the same run: **{F(p.Gflops256, "F1")} GFLOP/s at 256 bits, {F(p.Gflops512, "F1")} at 512 bits**. " +
+                      "% peak: against the peak of the vector width the row's kernels use (cpu: its kernel's, named under Devices; other backends: the widest this CPU has, " +
+                      "which ONNX Runtime's MLAS and PyTorch pick where present); % other: against the other width's. Median of the runs after warm-up; a run renders `batch` latents " +
                       "(a new latent per image). GFLOP from the analytic count (docs: creps-model.md, Cost). Stage times are per run; — = not separated by that backend.");
         sb.AppendLine();
-        sb.AppendLine("| backend | layout | size | batch | median ms | MP/s | GFLOP/s | % FMA peak | peak RSS MiB | device MiB | per latent ms | lines ms | pixels ms | readback ms | lines GFLOP/s | pixels GFLOP/s |");
-        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        if (result.Kernels.Count > 0)
+        {
+            sb.AppendLine("cpu kernels in isolation (one thread, `Diagnostics/KernelBench`; one-thread peaks " +
+                          $"{F(result.OneThreadPeaks.Gflops256, "F1")} / {F(result.OneThreadPeaks.Gflops512, "F1")} GFLOP/s at 256 / 512 bits): " +
+                          string.Join(", ", result.Kernels.Select(k => $"{k.Kernel} {k.Shape}: {k.Gflops:F1} GFLOP/s = {100 * k.Gflops / result.OneThreadPeaks.At(Cpu.KernelChoice.WidthBits(k.Kernel)):F0} % of its width's peak")) + ".");
+            sb.AppendLine();
+        }
+        sb.AppendLine("| backend | layout | size | batch | median ms | MP/s | GFLOP/s | % peak | % other | peak RSS MiB | device MiB | per latent ms | lines ms | pixels ms | readback ms | lines GFLOP/s | pixels GFLOP/s |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows.OrderBy(r => r.Layout).ThenBy(r => r.Size).ThenBy(r => r.Batch).ThenBy(r => r.Backend))
             sb.AppendLine($"| {r.Backend} | {r.Layout} | {r.Size}² | {r.Batch} | {F(r.MedianMs, "F1")} | {F(r.MegapixelsPerS, "F3")} | {F(r.GflopPerS, "F1")} | " +
-                          $"{F(100 * r.PeakFraction, "F1")} | {F(r.PeakRssBytes / 1048576.0, "F0")} | {(r.DeviceBytes is long d ? F(d / 1048576.0, "F0") : "—")} | " +
+                          $"{F(100 * r.PeakFraction, "F1")} | {F(100 * r.OtherPeakFraction, "F1")} | {F(r.PeakRssBytes / 1048576.0, "F0")} | {(r.DeviceBytes is long d ? F(d / 1048576.0, "F0") : "—")} | " +
                           $"{F(r.Stages.PerLatentMs, "F1")} | {F(r.Stages.LinesMs, "F1")} | {F(r.Stages.PixelsMs, "F1")} | {F(r.Stages.ReadbackMs, "F1")} | " +
                           $"{F(FlopCount.LineFlops(r.Config, r.Size, r.Size) * r.Batch / r.Stages.LinesMs / 1e6, "F1")} | {F(FlopCount.PixelFlops(r.Config, r.Size, r.Size) * r.Batch / r.Stages.PixelsMs / 1e6, "F1")} |");
         sb.AppendLine();
@@ -81,6 +91,26 @@ public static class BenchReport
                       string.Join(", ", Series(rows).Select((s, i) => $"{ColorName(i)} = {s.Key.Backend} / {s.Key.Layout}")) + ".");
         sb.AppendLine(End);
         return sb.ToString();
+    }
+
+    /// <summary>The CPU's model name with its family and model numbers (Linux: /proc/cpuinfo, as lscpu shows them), else the architecture.</summary>
+    public static string CpuName()
+    {
+        string? name = null, family = null, model = null;
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/cpuinfo"))
+            {
+                if (line.Length == 0) break;   // the first processor is enough
+                string value = line[(line.IndexOf(':') + 1)..].Trim();
+                if (line.StartsWith("model name", StringComparison.Ordinal)) name = value;
+                else if (line.StartsWith("cpu family", StringComparison.Ordinal)) family = value;
+                else if (line.StartsWith("model\t", StringComparison.Ordinal)) model = value;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        if (name == null) return System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
+        return family != null && model != null ? $"{name} (family {family}, model {model})" : name;
     }
 
     /// <summary>Slope of log(ms) against log(pixels).</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Creps.Render.Coordinates;
+using Creps.Render.Cpu;
 using Creps.Render.Diagnostics;
 using Creps.Render.Latents;
 using Creps.Render.Model;
@@ -34,16 +35,22 @@ public sealed record BenchOptions
 }
 
 /// <summary>Everything one benchmark run measured.</summary>
-public sealed record BenchResult(double PeakGflops, List<BenchRow> Rows, List<string> Skipped, string Load);
+/// <param name="Kernels">The cpu backend's kernels in isolation (one thread), with the one-thread peaks they are quoted against; empty when cpu was not run.</param>
+public sealed record BenchResult(FmaPeaks Peaks, IReadOnlyList<KernelRate> Kernels, FmaPeaks OneThreadPeaks, List<BenchRow> Rows, List<string> Skipped, string Load);
 
-/// <summary>One measured configuration: median over runs; a run renders <see cref="Batch"/> latents.</summary>
+/// <summary>
+/// One measured configuration: median over runs; a run renders <see cref="Batch"/> latents. <see cref="PeakGflops"/> is the
+/// FMA peak at the vector width the row's kernels use (the cpu backend: its kernel's; others: the widest this CPU has),
+/// <see cref="OtherPeakGflops"/> the other width's (NaN where there is none).
+/// </summary>
 public sealed record BenchRow(string Backend, string Device, string Layout, CrepsConfig Config, int Size, int Batch, int Runs,
-    double MedianMs, double PeakGflops, long PeakRssBytes, long? DeviceBytes, StageTimes Stages)
+    double MedianMs, double PeakGflops, double OtherPeakGflops, long PeakRssBytes, long? DeviceBytes, StageTimes Stages)
 {
     public double Flop => BenchRunner.Flop(Config, Size) * Batch;
     public double MegapixelsPerS => (double)Size * Size * Batch / (MedianMs / 1e3) / 1e6;
     public double GflopPerS => Flop / (MedianMs / 1e3) / 1e9;
     public double PeakFraction => PeakGflops > 0 ? GflopPerS / PeakGflops : double.NaN;
+    public double OtherPeakFraction => OtherPeakGflops > 0 ? GflopPerS / OtherPeakGflops : double.NaN;
 }
 
 /// <summary>Runs the same renders on every backend present, side by side.</summary>
@@ -65,13 +72,22 @@ public static class BenchRunner
         return names.Select(n => new BenchLayout(n, SyntheticModel.Layout(n), () => SyntheticModel.Random(SyntheticModel.Layout(n)), sizes)).ToList();
     }
 
-    /// <summary>Measures the machine's FMA peak, then every (backend, layout, size, batch).</summary>
+    /// <summary>Measures the machine's FMA peaks (and the cpu kernels alone), then every (backend, layout, size, batch).</summary>
     public static BenchResult Run(BenchOptions o, Action<string> log, CancellationToken cancel = default)
     {
         int threads = o.Threads;
         string load = LoadAverage();
-        double peak = FmaPeak.MeasureGflops(threads);
-        log($"bench: FMA peak {peak:F1} GFLOP/s ({threads} threads, 256-bit FMA); load average {load}");
+        var peaks = FmaPeak.Measure(threads);
+        log($"bench: FMA peak {peaks.Gflops256:F1} GFLOP/s at 256 bits, {peaks.Gflops512:F1} at 512 bits ({threads} threads); load average {load}");
+        IReadOnlyList<KernelRate> kernels = [];
+        var onePeaks = new FmaPeaks(double.NaN, double.NaN);
+        if ((o.Backends ?? Render.Backends.Names).Contains("cpu") && !o.Quick)
+        {
+            onePeaks = FmaPeak.Measure(1);
+            kernels = KernelBench.Run();
+            foreach (var k in kernels)
+                log($"bench: kernel {k.Kernel,-6} {k.Shape,-22} {k.Gflops,6:F1} GFLOP/s (1 thread; {100 * k.Gflops / onePeaks.At(KernelChoice.WidthBits(k.Kernel)):F0} % of the {KernelChoice.WidthBits(k.Kernel)}-bit peak)");
+        }
         var rows = new List<BenchRow>();
         var skipped = new List<string>();
         uint seed = 0;
@@ -100,7 +116,7 @@ public static class BenchRunner
                                 log($"bench: skipped {what}");
                                 continue;
                             }
-                            var row = Measure(target, model, layout, size, batch, o, peak, ref seed);
+                            var row = Measure(target, model, layout, size, batch, o, peaks, ref seed);
                             rows.Add(row);
                             last = row;
                             log($"bench: {row.Backend,-12} {layout.Name,-13} {size,5}² ×{batch}: {row.MedianMs,10:F1} ms  {row.MegapixelsPerS,7:F3} MP/s  {row.GflopPerS,7:F1} GFLOP/s");
@@ -108,7 +124,7 @@ public static class BenchRunner
                 }
             }
         }
-        return new BenchResult(peak, rows, skipped, load);
+        return new BenchResult(peaks, kernels, onePeaks, rows, skipped, load);
     }
 
     static string LoadAverage()
@@ -117,7 +133,7 @@ public static class BenchRunner
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return "unknown"; }
     }
 
-    static BenchRow Measure(BenchTarget target, CrepsModel model, BenchLayout layout, int size, int batch, BenchOptions o, double peak, ref uint seed)
+    static BenchRow Measure(BenchTarget target, CrepsModel model, BenchLayout layout, int size, int batch, BenchOptions o, FmaPeaks peaks, ref uint seed)
     {
         double[] grid = Grid.Linspace(0, 1, size);   // the official grid at scale size/R
         var dst = new float[3L * size * size];
@@ -146,7 +162,8 @@ public static class BenchRunner
         }
         var median = new StageTimes(Median(stages.Select(s => s.PerLatentMs)), Median(stages.Select(s => s.LinesMs)),
             Median(stages.Select(s => s.PixelsMs)), Median(stages.Select(s => s.ReadbackMs)));
-        return new BenchRow(target.Name, target.Device, layout.Name, layout.Config, size, batch, o.Runs, Median(totals), peak,
+        int width = target.FmaWidthBits ?? peaks.WidestBits;
+        return new BenchRow(target.Name, target.Device, layout.Name, layout.Config, size, batch, o.Runs, Median(totals), peaks.At(width), peaks.Other(width),
             PeakRss.Read(), target.DeviceBytes, median);
     }
 }

@@ -31,6 +31,8 @@ public sealed class BenchTarget : IDisposable
     public bool Fast => Traits.GpuClass;
     /// <summary>Device memory in use after the last render (bytes), for backends that know it.</summary>
     public long? DeviceBytes => Traits.DeviceBytes;
+    /// <summary>Vector width of the kernels, where the backend says (cpu); null: the widest this CPU has.</summary>
+    public int? FmaWidthBits => Traits.FmaWidthBits;
 
     public StageTimes Render(Latent latent, double[] rows, double[] cols, float[] dst)
     {

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Creps.Render.Coordinates;
 
 /// <summary>
@@ -19,5 +21,28 @@ public static class FourierPhase
     {
         var (s, c) = Math.SinCos(2 * Math.PI * Cycles(freq, t));
         return ((float)s, (float)c);
+    }
+
+    /// <summary>
+    /// <see cref="SinCos(float, double)"/> for every frequency at once, 4 doubles a vector (the cpu line pass: 512 per line
+    /// element for official256, where the scalar loop took ~10 % of the line pass). Same reduction; Vector256.SinCos gave the
+    /// same floats as Math.SinCos for 10⁶ random phases in [0, 2π). A short tail goes through a padded vector, so every
+    /// element is computed by the same function wherever it falls.
+    /// </summary>
+    public static void SinCos(ReadOnlySpan<double> freqs, double t, Span<float> sin, Span<float> cos)
+    {
+        var tv = Vector256.Create(t);
+        var twoPi = Vector256.Create(2 * Math.PI);
+        Span<double> tail = stackalloc double[4];
+        for (int q = 0; q < freqs.Length; q += 4)
+        {
+            int n = Math.Min(4, freqs.Length - q);
+            Vector256<double> f;
+            if (n == 4) f = Vector256.Create(freqs.Slice(q, 4));
+            else { tail.Clear(); freqs.Slice(q, n).CopyTo(tail); f = Vector256.Create((ReadOnlySpan<double>)tail); }
+            var c = f * tv;
+            var (s, co) = Vector256.SinCos(twoPi * (c - Vector256.Floor(c)));
+            for (int j = 0; j < n; j++) { sin[q + j] = (float)s.GetElement(j); cos[q + j] = (float)co.GetElement(j); }
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Creps.Render.Cpu;
 
@@ -15,11 +16,15 @@ internal readonly unsafe struct Epilogue
 }
 
 /// <summary>
-/// y[r, o] = epilogue(Σᵢ a[r, i]·w[i, o]): the one dense kernel behind both the line pass and the per-pixel MLP.
-/// Register-blocked 4 rows × 32 outputs (16 accumulators); widths that are not a multiple of 32 finish in 8-wide
-/// strips. Every output is the same FMA chain over i whichever strip or row group computes it, so results never
-/// depend on how rows are grouped into tiles (the tile-exactness the product promises).
-/// Rows must be a multiple of 4 and output widths a multiple of 8 (callers pad).
+/// y[r, o] = epilogue(Σᵢ a[r, i]·w[i, o]): the one dense product behind both the line pass and the per-pixel MLP, in two
+/// kernels (<see cref="Gemm256"/>, <see cref="Gemm512"/>) and two ways of feeding them: <see cref="Run"/> reads the
+/// activations in place (the per-pixel blocks: small, in L1), <see cref="RunPacked"/> packs them, scaled, in blocks
+/// of <see cref="KBlock"/> inputs (the line pass: K up to 1024, where the rows no longer fit in L2).
+/// Every output is one FMA chain over i = 0, 1, …, K−1 from +0 (a partial sum stored between K blocks and loaded
+/// again is the same float), whichever kernel, strip, row group or K block computes it: results never depend on how
+/// rows are grouped into tiles, nor on the kernel (lane-wise FMA is the same IEEE operation at any width).
+/// Rows must be a multiple of <see cref="RowBlock"/> (<see cref="PackRows"/> for RunPacked) and output widths a
+/// multiple of 8 (callers pad).
 /// </summary>
 internal static unsafe class Gemm
 {
@@ -30,6 +35,16 @@ internal static unsafe class Gemm
     /// <summary>Output columns per full panel; the rest of the width comes in 8-wide strips.</summary>
     public const int Panel = 32;
 
+    /// <summary>Rows per packed row group (the 512-bit kernel's register tile is 8 rows × 32 outputs).</summary>
+    public const int PackRows = 8;
+
+    /// <summary>
+    /// Inputs per packed block: the weight panel's slice (256 × 32 floats = 32 KiB) stays in L1 for all row groups,
+    /// the packed rows (256 rows × 256 = 256 KiB) in L2. Measured (official256 1024×1024 layers, 256 rows, 1 thread,
+    /// 512-bit kernel): unblocked, in place 150 GFLOP/s (A 1 MiB: as large as L2); blocked and packed: see KernelBench.
+    /// </summary>
+    public const int KBlock = 256;
+
     /// <summary>Width of the panel holding output column o (32 for full panels, 8 for the tail strips).</summary>
     public static int PanelWidth(int o, int outPad) => o < outPad / Panel * Panel ? Panel : Lanes;
 
@@ -37,70 +52,115 @@ internal static unsafe class Gemm
     public static int PanelStart(int o, int outPad) => o / PanelWidth(o, outPad) * PanelWidth(o, outPad);
 
     public static int PadRows(int n) => (n + RowBlock - 1) / RowBlock * RowBlock;
+    public static int PadPackRows(int n) => (n + PackRows - 1) / PackRows * PackRows;
     public static int PadWidth(int n) => (n + Lanes - 1) / Lanes * Lanes;
 
-    /// <param name="a">rows × lda (k used)</param>
+    /// <summary>Floats of packing scratch <see cref="RunPacked"/> needs for <paramref name="rows"/> rows.</summary>
+    public static int PackFloats(int rows) => PadPackRows(rows) * KBlock;
+
+    /// <summary>Activations read in place: a is rows × lda (k used).</summary>
     /// <param name="w">panel-packed weights (see <see cref="PackedLayer"/>): k × outPad in panels</param>
     /// <param name="y">rows × ldy</param>
-    public static void Run(float* a, int lda, int k, float* w, int outPad, float* y, int ldy, int rows, in Epilogue ep)
+    public static void Run(float* a, int lda, int k, float* w, int outPad, float* y, int ldy, int rows, in Epilogue ep, bool wide)
     {
         int o = 0;
         for (; o + Panel <= outPad; o += Panel)
-            for (int r = 0; r < rows; r += RowBlock)
-                Kernel4x32(a + (long)r * lda, lda, k, w + (long)o * k, Panel, y + (long)r * ldy + o, ldy, ep, o);
+        {
+            int r = 0;
+            if (wide)
+                for (; r + PackRows <= rows; r += PackRows)
+                    Gemm512.Kernel8x32<InPlace>(a + (long)r * lda, lda, k, w + (long)o * k, y + (long)r * ldy + o, ldy, false);
+            for (; r < rows; r += RowBlock)
+                Gemm256.Tile4x32<InPlace>(a + (long)r * lda, lda, k, w + (long)o * k, y + (long)r * ldy + o, ldy, false);
+            for (r = 0; r < rows; r += RowBlock) Finish(y + (long)r * ldy + o, ldy, Panel / Lanes, ep, o);
+        }
         for (; o < outPad; o += Lanes)
             for (int r = 0; r < rows; r += RowBlock)
-                Kernel4x8(a + (long)r * lda, lda, k, w + (long)o * k, Lanes, y + (long)r * ldy + o, ldy, ep, o);
+            {
+                Gemm256.Kernel4x8<InPlace>(a + (long)r * lda, lda, k, w + (long)o * k, y + (long)r * ldy + o, ldy, false);
+                Finish(y + (long)r * ldy + o, ldy, 1, ep, o);
+            }
     }
 
+    /// <summary>
+    /// y = epilogue((x · diag(inScale)) · w), x rows × ldx: x is scaled and packed <see cref="KBlock"/> inputs at a time
+    /// into <paramref name="pack"/> (<see cref="PackFloats"/>), each K block's partial sums kept in y.
+    /// </summary>
+    public static void RunPacked(float* x, int ldx, float* inScale, int k, float* w, int outPad, float* y, int ldy, int rows, in Epilogue ep, float* pack, bool wide)
+    {
+        for (int k0 = 0; k0 < k; k0 += KBlock)
+        {
+            int kc = Math.Min(KBlock, k - k0);
+            bool accumulate = k0 > 0, last = k0 + kc == k;
+            Pack(x, ldx, inScale, k0, kc, rows, pack);
+            int o = 0;
+            for (; o + Panel <= outPad; o += Panel)
+            {
+                float* wp = w + (long)o * k + (long)k0 * Panel;
+                for (int r = 0; r < rows; r += PackRows)
+                {
+                    float* p = pack + (long)r * kc, yt = y + (long)r * ldy + o;
+                    if (wide) Gemm512.Kernel8x32<Packed>(p, 0, kc, wp, yt, ldy, accumulate);
+                    else
+                    {
+                        Gemm256.Tile4x32<Packed>(p, 0, kc, wp, yt, ldy, accumulate);
+                        Gemm256.Tile4x32<Packed>(p + RowBlock, 0, kc, wp, yt + (long)RowBlock * ldy, ldy, accumulate);
+                    }
+                    // The epilogue while the tile is still in L1 (after the whole output: one more pass over it from L2).
+                    if (last) { Finish(yt, ldy, Panel / Lanes, ep, o); Finish(yt + (long)RowBlock * ldy, ldy, Panel / Lanes, ep, o); }
+                }
+            }
+            for (; o < outPad; o += Lanes)
+            {
+                float* wp = w + (long)o * k + (long)k0 * Lanes;
+                for (int r = 0; r < rows; r += PackRows)
+                {
+                    float* p = pack + (long)r * kc, yt = y + (long)r * ldy + o;
+                    Gemm256.Kernel4x8<Packed>(p, 0, kc, wp, yt, ldy, accumulate);
+                    Gemm256.Kernel4x8<Packed>(p + RowBlock, 0, kc, wp, yt + (long)RowBlock * ldy, ldy, accumulate);
+                    if (last) { Finish(yt, ldy, 1, ep, o); Finish(yt + (long)RowBlock * ldy, ldy, 1, ep, o); }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// pack[g][i][j] = x[8g + j][k0 + i] · inScale[k0 + i] for row groups g of <see cref="PackRows"/>: each kernel
+    /// step then reads its 8 row values from one 32-byte line. 8 × 8 blocks are scaled and transposed in registers:
+    /// measured (official256 256² lines, 1 thread), the scalar loop took ~8 % of the line pass.
+    /// </summary>
+    static void Pack(float* x, int ldx, float* inScale, int k0, int kc, int rows, float* pack)
+    {
+        int kv = Avx.IsSupported ? kc / Lanes * Lanes : 0;
+        float* s = inScale + k0;
+        for (int g = 0; g < rows; g += PackRows)
+        {
+            float* dst = pack + (long)g * kc, src = x + (long)g * ldx + k0;
+            for (int i = 0; i < kv; i += Lanes)
+            {
+                var sc = Vector256.Load(s + i);
+                Transpose8(Vector256.Load(src + i) * sc, Vector256.Load(src + ldx + i) * sc, Vector256.Load(src + 2 * ldx + i) * sc,
+                    Vector256.Load(src + 3 * ldx + i) * sc, Vector256.Load(src + 4 * ldx + i) * sc, Vector256.Load(src + 5 * ldx + i) * sc,
+                    Vector256.Load(src + 6 * ldx + i) * sc, Vector256.Load(src + 7 * ldx + i) * sc, dst + i * PackRows);
+            }
+            for (int j = 0; j < PackRows; j++)
+                for (int i = kv; i < kc; i++) dst[i * PackRows + j] = src[(long)j * ldx + i] * s[i];
+        }
+    }
+
+    /// <summary>Stores the 8 × 8 block with rows r0…r7 column by column: dst[8i + j] = rj[i].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
-
-    static void Kernel4x32(float* a, int lda, int k, float* w, int ldw, float* y, int ldy, in Epilogue ep, int o)
+    static void Transpose8(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7, float* dst)
     {
-        // Each accumulator initialised through Create (a splat): measured, the JIT then keeps all 16 in registers;
-        // copies of one shared zero made it spill every accumulator to the stack on every iteration.
-        Vector256<float> c00 = Vector256.Create(0f), c01 = Vector256.Create(0f), c02 = Vector256.Create(0f), c03 = Vector256.Create(0f);
-        Vector256<float> c10 = Vector256.Create(0f), c11 = Vector256.Create(0f), c12 = Vector256.Create(0f), c13 = Vector256.Create(0f);
-        Vector256<float> c20 = Vector256.Create(0f), c21 = Vector256.Create(0f), c22 = Vector256.Create(0f), c23 = Vector256.Create(0f);
-        Vector256<float> c30 = Vector256.Create(0f), c31 = Vector256.Create(0f), c32 = Vector256.Create(0f), c33 = Vector256.Create(0f);
-        float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
-        for (int i = 0; i < k; i++)
-        {
-            float* wr = w + (long)i * ldw;
-            var w0 = Vector256.Load(wr); var w1 = Vector256.Load(wr + 8); var w2 = Vector256.Load(wr + 16); var w3 = Vector256.Load(wr + 24);
-            var b = Vector256.Create(a0[i]);
-            c00 = Fma(b, w0, c00); c01 = Fma(b, w1, c01); c02 = Fma(b, w2, c02); c03 = Fma(b, w3, c03);
-            b = Vector256.Create(a1[i]);
-            c10 = Fma(b, w0, c10); c11 = Fma(b, w1, c11); c12 = Fma(b, w2, c12); c13 = Fma(b, w3, c13);
-            b = Vector256.Create(a2[i]);
-            c20 = Fma(b, w0, c20); c21 = Fma(b, w1, c21); c22 = Fma(b, w2, c22); c23 = Fma(b, w3, c23);
-            b = Vector256.Create(a3[i]);
-            c30 = Fma(b, w0, c30); c31 = Fma(b, w1, c31); c32 = Fma(b, w2, c32); c33 = Fma(b, w3, c33);
-        }
-        // Raw sums go to the output first and the epilogue runs after: no call while accumulators are live
-        // (every vector register is caller-saved on SysV, so a call there made the JIT spill them in the loop).
-        c00.Store(y); c01.Store(y + 8); c02.Store(y + 16); c03.Store(y + 24);
-        float* y1 = y + ldy; c10.Store(y1); c11.Store(y1 + 8); c12.Store(y1 + 16); c13.Store(y1 + 24);
-        float* y2 = y + 2 * ldy; c20.Store(y2); c21.Store(y2 + 8); c22.Store(y2 + 16); c23.Store(y2 + 24);
-        float* y3 = y + 3 * ldy; c30.Store(y3); c31.Store(y3 + 8); c32.Store(y3 + 16); c33.Store(y3 + 24);
-        Finish(y, ldy, Panel / Lanes, ep, o);
-    }
-
-    static void Kernel4x8(float* a, int lda, int k, float* w, int ldw, float* y, int ldy, in Epilogue ep, int o)
-    {
-        Vector256<float> c0 = Vector256.Create(0f), c1 = Vector256.Create(0f), c2 = Vector256.Create(0f), c3 = Vector256.Create(0f);
-        float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
-        for (int i = 0; i < k; i++)
-        {
-            var wv = Vector256.Load(w + (long)i * ldw);
-            c0 = Fma(Vector256.Create(a0[i]), wv, c0);
-            c1 = Fma(Vector256.Create(a1[i]), wv, c1);
-            c2 = Fma(Vector256.Create(a2[i]), wv, c2);
-            c3 = Fma(Vector256.Create(a3[i]), wv, c3);
-        }
-        c0.Store(y); c1.Store(y + ldy); c2.Store(y + 2 * ldy); c3.Store(y + 3 * ldy);
-        Finish(y, ldy, 1, ep, o);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Permute2x128(u0, u4, 0x20).Store(dst); Avx.Permute2x128(u1, u5, 0x20).Store(dst + 8);
+        Avx.Permute2x128(u2, u6, 0x20).Store(dst + 16); Avx.Permute2x128(u3, u7, 0x20).Store(dst + 24);
+        Avx.Permute2x128(u0, u4, 0x31).Store(dst + 32); Avx.Permute2x128(u1, u5, 0x31).Store(dst + 40);
+        Avx.Permute2x128(u2, u6, 0x31).Store(dst + 48); Avx.Permute2x128(u3, u7, 0x31).Store(dst + 56);
     }
 
     /// <summary>Applies the epilogue in place to a 4-row block of <paramref name="vectors"/> 8-wide vectors per row.</summary>
@@ -121,3 +181,16 @@ internal static unsafe class Gemm
         v.Store(y);
     }
 }
+
+/// <summary>Where a kernel finds a[r, i] (the kernels are generic over it, so the JIT compiles each layout with constant strides).</summary>
+internal interface IRowLayout
+{
+    /// <summary>Distance between a[r, i] and a[r, i + 1].</summary>
+    static abstract int KStep { get; }
+}
+
+/// <summary>Rows as they are: a[r, i] at a + r·lda + i.</summary>
+internal struct InPlace : IRowLayout { public static int KStep => 1; }
+
+/// <summary>Packed by <see cref="Gemm.RunPacked"/>: a[r, i] at a + i·8 + r (lda unused).</summary>
+internal struct Packed : IRowLayout { public static int KStep => Gemm.PackRows; }

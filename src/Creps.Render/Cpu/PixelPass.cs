@@ -25,7 +25,7 @@ internal static unsafe class PixelPass
     }
 
     /// <summary>The pixels of <paramref name="tile"/> of the line sets into <paramref name="dst"/> at its origin.</summary>
-    public static void Render(CpuModel m, LatentStyles st, AxisLines rows, AxisLines cols, TileRect tile, PlanarView dst, int threads)
+    public static void Render(CpuModel m, LatentStyles st, AxisLines rows, AxisLines cols, TileRect tile, PlanarView dst, int threads, bool wide)
     {
         int r0 = tile.Row0, c0 = tile.Col0, nr = tile.Rows, nc = tile.Cols;
         var po = new ParallelOptions { MaxDegreeOfParallelism = threads };
@@ -36,7 +36,7 @@ internal static unsafe class PixelPass
         {
             int i = (int)(item / blocksPerRow), jb = (int)(item % blocksPerRow) * BlockPixels;
             int count = Math.Min(BlockPixels, nc - jb);
-            RenderBlock(m, st, rows, r0 + i, cols, c0 + jb, count, s);
+            RenderBlock(m, st, rows, r0 + i, cols, c0 + jb, count, s, wide);
             fixed (float* d = dst.Data)
             {
                 float* img = Pinned.Ptr(s.Img);
@@ -54,7 +54,7 @@ internal static unsafe class PixelPass
     }
 
     /// <summary>One block of <paramref name="count"/> ≤ BlockPixels pixels of row <paramref name="ri"/>; result in s.Img [p][8].</summary>
-    internal static void RenderBlock(CpuModel m, LatentStyles st, AxisLines rows, int ri, AxisLines cols, int cj, int count, Scratch s)
+    internal static void RenderBlock(CpuModel m, LatentStyles st, AxisLines rows, int ri, AxisLines cols, int cj, int count, Scratch s, bool wide)
     {
         int bp = m.BPad, r = m.Config.Rank;
         const int P = BlockPixels;
@@ -79,22 +79,22 @@ internal static unsafe class PixelPass
                 }
             }
             if (stage == 0) continue;
-            Mlp(m.StageDecoders[stage - 1], feat, t1, t2, h);
+            Mlp(m.StageDecoders[stage - 1], feat, t1, t2, h, wide);
             for (int e = 0; e < P * bp; e += Gemm.Lanes)
                 (Vector256.Load(h + e) + Vector256.Load(nf + e)).Store(feat + e);
         }
 
-        Mlp(m.DecoderLast, feat, t1, t2, h);
+        Mlp(m.DecoderLast, feat, t1, t2, h, wide);
         float* img = Pinned.Ptr(s.Img), imgHead = Pinned.Ptr(s.ImgHead);
-        Dense(m.DecoderImg, h, img);
+        Dense(m.DecoderImg, h, img, wide);
         var head = st.Head;
-        Dense(head[0], h, t1);        // block0.fc0  B → 4B
-        Dense(head[1], t1, t2);       // block0.fc1 4B → 4B
-        Dense(head[2], t2, imgHead);  // block0.tores → 3
+        Dense(head[0], h, t1, wide);        // block0.fc0  B → 4B
+        Dense(head[1], t1, t2, wide);       // block0.fc1 4B → 4B
+        Dense(head[2], t2, imgHead, wide);  // block0.tores → 3
         AddImg(img, imgHead);
-        Dense(head[3], t2, t1);       // block1.fc0 4B → 2B
-        Dense(head[4], t1, t2);       // block1.fc1 2B → 2B
-        Dense(head[5], t2, imgHead);  // block1.tores → 3
+        Dense(head[3], t2, t1, wide);       // block1.fc0 4B → 2B
+        Dense(head[4], t1, t2, wide);       // block1.fc1 2B → 2B
+        Dense(head[5], t2, imgHead, wide);  // block1.tores → 3
         AddImg(img, imgHead);
     }
 
@@ -104,17 +104,17 @@ internal static unsafe class PixelPass
     }
 
     /// <summary>The 4-layer decoder B → 2B → 4B → 2B → B; result in <paramref name="result"/>.</summary>
-    static void Mlp(PackedLayer[] layers, float* input, float* t1, float* t2, float* result)
+    static void Mlp(PackedLayer[] layers, float* input, float* t1, float* t2, float* result, bool wide)
     {
-        Dense(layers[0], input, t1);
-        Dense(layers[1], t1, t2);
-        Dense(layers[2], t2, t1);
-        Dense(layers[3], t1, result);
+        Dense(layers[0], input, t1, wide);
+        Dense(layers[1], t1, t2, wide);
+        Dense(layers[2], t2, t1, wide);
+        Dense(layers[3], t1, result, wide);
     }
 
-    static void Dense(PackedLayer l, float* x, float* y)
+    static void Dense(PackedLayer l, float* x, float* y, bool wide)
     {
         var ep = new Epilogue(null, Pinned.Ptr(l.Bias), l.Lrelu, l.Clamp);
-        Gemm.Run(x, l.InPad, l.In, Pinned.Ptr(l.WeightT), l.OutPad, y, l.OutPad, BlockPixels, ep);
+        Gemm.Run(x, l.InPad, l.In, Pinned.Ptr(l.WeightT), l.OutPad, y, l.OutPad, BlockPixels, ep, wide);
     }
 }

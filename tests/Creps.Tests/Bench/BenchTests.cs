@@ -20,7 +20,7 @@ public class BenchTests
     [Test]
     public void ExponentOfLinearTimeIsOne()
     {
-        var rows = new[] { 64, 128, 256 }.Select(s => new BenchRow("x", "x", "tiny", SyntheticModel.Tiny, s, 1, 1, 0.01 * s * s, 1, 0, null, default)).ToList();
+        var rows = new[] { 64, 128, 256 }.Select(s => new BenchRow("x", "x", "tiny", SyntheticModel.Tiny, s, 1, 1, 0.01 * s * s, 1, double.NaN, 0, null, default)).ToList();
         Assert.That(BenchReport.Exponent(rows), Is.EqualTo(1.0).Within(1e-9));
     }
 
