@@ -1,4 +1,5 @@
 using System.Globalization;
+using Creps.Render.IO;
 
 namespace Creps.Cli;
 
@@ -13,7 +14,7 @@ public sealed class Args
         while (e.MoveNext())
         {
             string a = e.Current;
-            if (!a.StartsWith("--")) throw new UsageException($"unexpected argument '{a}'");
+            if (!a.StartsWith("--")) throw new UsageException($"unexpected argument {Untrusted.Quote(a)}");
             string name = a[2..];
             string? value = null;
             int eq = name.IndexOf('=');
@@ -41,7 +42,7 @@ public sealed class Args
         var s = Get(name);
         if (s == null) return null;
         if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
-            throw new UsageException($"--{name} '{s}' is not a number");
+            throw new UsageException($"--{name} {Untrusted.Quote(s)} is not a number");
         return v;
     }
 
@@ -50,7 +51,7 @@ public sealed class Args
         var s = Get(name);
         if (s == null) return null;
         if (!long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) || v < min || v > max)
-            throw new UsageException($"--{name} '{s}' must be a whole number in {min}..{max}");
+            throw new UsageException($"--{name} {Untrusted.Quote(s)} must be a whole number in {min}..{max}");
         return v;
     }
 }

@@ -38,8 +38,8 @@ public static class BakeCommand
         var spec = ParseSpec(a);
         string outPath = a.Require("out");
         if (!string.Equals(Path.GetExtension(outPath), spec.Extension, StringComparison.OrdinalIgnoreCase))
-            throw new UsageException($"--out '{outPath}': format {a.Get("format")} writes a {spec.Extension} file");
-        var shard = a.Has("shard") ? Parse(() => Shard.Parse(a.Require("shard"))) : Shard.Whole;
+            throw new UsageException($"--out {Untrusted.Quote(outPath)}: format {a.Get("format")} writes a {spec.Extension} file");
+        var shard = a.Has("shard") ? CommonOptions.Parse(() => Shard.Parse(a.Require("shard"))) : Shard.Whole;
         (long First, long Last)? seeds = a.Has("seeds") ? ParseSeeds(a.Require("seeds")) : null;
         if (seeds != null && (a.Has("seed") || a.Has("z") || a.Has("ws"))) throw new UsageException("--seeds replaces --seed, --z and --ws: give one of them");
         if (seeds != null && !outPath.Contains("{seed}")) throw new UsageException("--seeds needs an --out containing {seed}");
@@ -68,6 +68,7 @@ public static class BakeCommand
         foreach (var job in jobs)
             foreach (var p in shard.IsWhole ? TextureOutputs.Paths(spec, job.Out) : [job.Out])
                 AtomicFileSet.CheckTarget(p, force);
+        Action<string> log = msg => stderr.WriteLine($"creps bake: {msg}");
 
         using var gen = Backends.Create(model, backend, CommonOptions.Backend(threads), msg => stderr.WriteLine(msg));
         var tiles = TileRenderers.For(gen);
@@ -80,7 +81,7 @@ public static class BakeCommand
         string job0 = shard.IsWhole ? "" : JobFingerprint(a.Require("model"), jobs.First().Latent(), gen.Name);
         foreach (var job in jobs)
         {
-            using var set = new AtomicFileSet(force);
+            using var set = new AtomicFileSet(force, log);
             using (var sink = shard.IsWhole ? TextureOutputs.Open(set, spec, job.Out)
                                             : ShardFile.Create(set.Create(job.Out), new ShardHeader(shard.Index, shard.Count, spec, job0)))
                 TextureBaker.Bake(tiles, job.Latent(), spec, shard, sink, settings);
@@ -112,9 +113,9 @@ public static class BakeCommand
 
     static BakeSpec ParseSpec(Args a)
     {
-        var format = Parse(() => BakeSpec.ParseFormat(a.Require("format")));
-        var (w, h) = Parse(() => AxisSpec.ParseSize(a.Require("size"), BakeSpec.MaxSide));
-        var (x0, y0, x1, y1) = a.Has("region") ? Parse(() => AxisSpec.ParseRegion(a.Require("region"))) : (0, 0, 1, 1);
+        var format = CommonOptions.Parse(() => BakeSpec.ParseFormat(a.Require("format")));
+        var (w, h) = CommonOptions.Parse(() => AxisSpec.ParseSize(a.Require("size"), BakeSpec.MaxSide));
+        var (x0, y0, x1, y1) = a.Has("region") ? CommonOptions.Parse(() => AxisSpec.ParseRegion(a.Require("region"))) : (0, 0, 1, 1);
         int k = (int)(a.Long("supersample", 1, BakeSpec.MaxSupersample) ?? 1);
         var spec = new BakeSpec(w, h, x0, y0, x1, y1, k, a.Has("mips"), format);
         try { spec.Validate(); }
@@ -128,23 +129,16 @@ public static class BakeCommand
         var p = text.Split('-');
         if (p.Length != 2 || !long.TryParse(p[0], NumberStyles.None, CultureInfo.InvariantCulture, out long first)
             || !long.TryParse(p[1], NumberStyles.None, CultureInfo.InvariantCulture, out long last) || last > uint.MaxValue)
-            throw new UsageException($"--seeds '{text}': expected A-B with whole numbers 0 ≤ A ≤ B ≤ {uint.MaxValue}");
-        if (first > last) throw new UsageException($"--seeds '{text}': the range is empty (A > B)");
-        if (last - first >= 1 << 20) throw new UsageException($"--seeds '{text}': at most {1 << 20} seeds per bake");
+            throw new UsageException($"--seeds {Untrusted.Quote(text)}: expected A-B with whole numbers 0 ≤ A ≤ B ≤ {uint.MaxValue}");
+        if (first > last) throw new UsageException($"--seeds {Untrusted.Quote(text)}: the range is empty (A > B)");
+        if (last - first >= 1 << 20) throw new UsageException($"--seeds {Untrusted.Quote(text)}: at most {1 << 20} seeds per bake");
         return (first, last);
-    }
-
-    /// <summary>Format errors of an option's value are usage errors.</summary>
-    static T Parse<T>(Func<T> parse)
-    {
-        try { return parse(); }
-        catch (FormatException e) { throw new UsageException(e.Message); }
     }
 
     /// <summary>What every shard of one texture must share: the model's bytes, the latent and the backend.</summary>
     static string JobFingerprint(string modelPath, Latent latent, string backend)
     {
-        using var f = File.OpenRead(modelPath);
+        using var f = InputFile.Open(modelPath, "model file", SafeTensors.MaxFileBytes);
         string model = Convert.ToHexString(SHA256.HashData(f));
         string ws = Convert.ToHexString(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(latent.All)));
         return $"model sha256 {model}; ws sha256 {ws}; backend {backend}";

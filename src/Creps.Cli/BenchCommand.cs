@@ -1,5 +1,6 @@
 using Creps.Render.Bench;
 using Creps.Render.Model;
+using Creps.Render.IO;
 
 namespace Creps.Cli;
 
@@ -41,10 +42,10 @@ public static class BenchCommand
         };
         if (o.Backends != null)
             foreach (var b in o.Backends)
-                if (!Render.Backends.Names.Contains(b)) throw new UsageException($"--backends: unknown backend '{b}' (known: {string.Join(", ", Render.Backends.Names)})");
+                if (!Render.Backends.Names.Contains(b)) throw new UsageException($"--backends: unknown backend {Untrusted.Quote(b)} (known: {string.Join(", ", Render.Backends.Names)})");
         var official = a.Get("official")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
         foreach (var f in official)
-            if (!File.Exists(f)) throw new FileNotFoundException($"--official '{f}' does not exist", f);
+            if (!File.Exists(f)) throw new FileNotFoundException($"--official {Untrusted.Quote(f)} does not exist", f);
 
         var result = BenchRunner.Run(o, msg => stderr.WriteLine(msg));
         var rows = result.Rows;
@@ -70,7 +71,7 @@ public static class BenchCommand
         var v = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
             if (!int.TryParse(parts[i], out v[i]) || v[i] < min || v[i] > max)
-                throw new UsageException($"--{name} '{s}': expected comma-separated whole numbers in {min}..{max}");
+                throw new UsageException($"--{name} {Untrusted.Quote(s)}: expected comma-separated whole numbers in {min}..{max}");
         return v.Length > 0 ? v : throw new UsageException($"--{name} is empty");
     }
 }

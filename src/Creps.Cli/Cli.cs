@@ -1,12 +1,11 @@
-using Creps.Render;
-using Creps.Render.Model;
+using Creps.Render.IO;
 
 namespace Creps.Cli;
 
 /// <summary>Dispatches <c>creps COMMAND …</c>; every failure is one line on stderr and a non-zero exit.</summary>
 public static class Cli
 {
-    public const int ExitError = 1, ExitUsage = 2, ExitInterrupted = 130;
+    public const int ExitError = ErrorModel.InputError, ExitUsage = ErrorModel.Usage, ExitInterrupted = ErrorModel.Interrupted, ExitInternal = ErrorModel.Internal;
 
     static readonly Dictionary<string, (string Help, Func<string[], TextWriter, TextWriter, int> Run)> Commands = new()
     {
@@ -28,25 +27,22 @@ public static class Cli
         }
         if (!Commands.TryGetValue(args[0], out var cmd))
         {
-            stderr.WriteLine($"creps: unknown command '{args[0]}' (commands: {string.Join(", ", Commands.Keys.Order())})");
+            stderr.WriteLine($"creps: unknown command {Untrusted.Quote(args[0])} (commands: {string.Join(", ", Commands.Keys.Order())})");
             return ExitUsage;
         }
         if (args.Skip(1).Any(a => a is "-h" or "--help")) { stdout.WriteLine(cmd.Help); return 0; }
+        using var signals = Interrupt.ExitOnSignal(stderr, $"creps {args[0]}");
         try
         {
             return cmd.Run(args[1..], stdout, stderr);
         }
-        catch (UsageException e) { stderr.WriteLine($"creps {args[0]}: {e.Message}\n{cmd.Help.Split('\n')[0]}"); return ExitUsage; }
-        catch (OperationCanceledException) { stderr.WriteLine($"creps {args[0]}: interrupted; no output written"); return ExitInterrupted; }
-        catch (Exception e) when (e is ModelFormatException or FileNotFoundException or DirectoryNotFoundException or IOException
-                                  or UnauthorizedAccessException or FormatException or ArgumentException or InvalidDataException
-                                  or BackendUnavailableException or InvalidOperationException or NotSupportedException)
+        catch (Exception e)
         {
-            stderr.WriteLine($"creps {args[0]}: {OneLine(e.Message)}");
-            return ExitError;
+            var (code, line) = ErrorModel.Classify(e);
+            stderr.WriteLine($"creps {args[0]}: {line}");
+            if (code == ExitUsage) stderr.WriteLine(cmd.Help.Split('\n')[0]);
+            return code;
         }
     }
-
-    static string OneLine(string s) => s.Replace('\n', ' ').Replace("\r", "");
 }
 

@@ -52,6 +52,16 @@ public static class CommonOptions
         return Render.Latents.Latent.FromSeed(m, (uint)seed!.Value, psi, cutoff);
     }
 
+    /// <summary>
+    /// An option value's syntax errors (FormatException from a parser of option text) are usage errors, exit 2, in every
+    /// command alike; what a named file holds is checked by <see cref="Render.IO.InputFile"/> (InputFileException, exit 1).
+    /// </summary>
+    public static T Parse<T>(Func<T> parse)
+    {
+        try { return parse(); }
+        catch (FormatException e) { throw new UsageException(e.Message); }
+    }
+
     /// <summary>Row and column coordinates from --scale, --size/--region or --rows/--cols (default: the official grid at scale 1).</summary>
     public static (double[] Rows, double[] Cols) Coordinates(Args a, CrepsModel m)
     {
@@ -62,12 +72,12 @@ public static class CommonOptions
         if (explicitAxes)
         {
             if (!a.Has("rows") || !a.Has("cols")) throw new UsageException("--rows and --cols go together");
-            return (AxisSpec.Parse(a.Require("rows")), AxisSpec.Parse(a.Require("cols")));
+            return (Parse(() => AxisSpec.Parse(a.Require("rows"))), Parse(() => AxisSpec.Parse(a.Require("cols"))));
         }
         if (size)
         {
-            var (w, h) = AxisSpec.ParseSize(a.Require("size"));
-            var (x0, y0, x1, y1) = a.Has("region") ? AxisSpec.ParseRegion(a.Require("region")) : (0, 0, 1, 1);
+            var (w, h) = Parse(() => AxisSpec.ParseSize(a.Require("size")));
+            var (x0, y0, x1, y1) = a.Has("region") ? Parse(() => AxisSpec.ParseRegion(a.Require("region"))) : (0, 0, 1, 1);
             return (Grid.Centers(y0, y1, h), Grid.Centers(x0, x1, w));
         }
         double s = a.Double("scale") ?? 1.0;

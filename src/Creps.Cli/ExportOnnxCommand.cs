@@ -1,3 +1,4 @@
+using Creps.Render.IO;
 using Creps.Render.Onnx;
 
 namespace Creps.Cli;
@@ -16,9 +17,11 @@ public static class ExportOnnxCommand
     {
         var a = new Args(argv, Options, new HashSet<string>());
         string outPath = a.Require("out");
-        if (!outPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--out '{outPath}': the extension must be .onnx");
+        if (!outPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--out {Untrusted.Quote(outPath)}: the extension must be .onnx");
+        AtomicFileSet.CheckTarget(outPath, overwrite: true);
+        AtomicFileSet.CheckTarget(OnnxModels.MappingPath(outPath), overwrite: true);
         var model = CommonOptions.LoadModel(a);
-        var (synthesis, mapping) = OnnxModels.Export(model, outPath);
+        var (synthesis, mapping) = OnnxModels.Export(model, outPath, msg => stderr.WriteLine($"creps export-onnx: {msg}"));
         stdout.WriteLine($"wrote {synthesis} ({new FileInfo(synthesis).Length} bytes) and {mapping} ({new FileInfo(mapping).Length} bytes)");
         return 0;
     }

@@ -20,25 +20,32 @@ public static class RenderCommand
         var a = new Args(argv, Options, new HashSet<string>());
         string outPath = a.Require("out");
         string ext = Path.GetExtension(outPath).ToLowerInvariant();
-        if (ext != ".png" && ext != ".f32") throw new UsageException($"--out '{outPath}': the extension must be .png or .f32");
+        if (ext != ".png" && ext != ".f32") throw new UsageException($"--out {Untrusted.Quote(outPath)}: the extension must be .png or .f32");
+        AtomicFileSet.CheckTarget(outPath, overwrite: true);
         var model = CommonOptions.LoadModel(a);
         var latent = CommonOptions.Latent(a, model);
         var (rows, cols) = CommonOptions.Coordinates(a, model);
         RenderArgs.CheckSize(rows.Length, cols.Length);
 
         using var gen = Backends.Create(model, a.Get("backend") ?? "cpu", CommonOptions.Backend(), msg => stderr.WriteLine(msg));
+        // The temp file exists before the render starts: an unwritable folder fails now, not after the render.
+        using var output = new AtomicFileSet(overwrite: true, msg => stderr.WriteLine($"creps render: {msg}"));
+        var stream = output.Create(outPath);
         stderr.WriteLine($"creps render: {cols.Length}x{rows.Length} on {gen.Name}: {gen.DeviceDescription}");
         var sw = System.Diagnostics.Stopwatch.StartNew();
         float[] img = gen.Render(latent, rows, cols);
         double ms = sw.Elapsed.TotalMilliseconds;
-        Write(outPath, ext, img, cols.Length, rows.Length);
+        Write(stream, ext, img, cols.Length, rows.Length);
+        output.Commit();
         stdout.WriteLine($"wrote {outPath} ({cols.Length}x{rows.Length}, {ms:F1} ms)");
         return 0;
     }
 
-    public static void Write(string path, string ext, float[] planar, int w, int h) => AtomicFile.Write(path, s =>
+    public static void Write(string path, string ext, float[] planar, int w, int h) => AtomicFile.Write(path, s => Write(s, ext, planar, w, h));
+
+    static void Write(Stream s, string ext, float[] planar, int w, int h)
     {
         if (ext == ".png") PngWriter.Write(s, planar, w, h);
         else s.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(planar.AsSpan()));
-    });
+    }
 }

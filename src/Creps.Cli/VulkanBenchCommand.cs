@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Creps.Render;
 using Creps.Render.Vulkan;
+using Creps.Render.IO;
 
 namespace Creps.Cli;
 
@@ -26,7 +27,7 @@ public static class VulkanBenchCommand
         RenderArgs.CheckSize(rows.Length, cols.Length);
         var options = new VulkanGeneratorOptions
         {
-            BudgetBytes = (a.Long("budget-mb", 16, 1 << 20) ?? 256) << 20,
+            BudgetBytes = (a.Long("budget-mb", VulkanGeneratorOptions.MinBudgetBytes >> 20, 1 << 20) ?? 256) << 20,
             MaxTile = (int)(a.Long("tile", 64, 8192) ?? 1024) / 64 * 64,
             Fp16 = a.Has("fp16"),
         };
@@ -45,7 +46,7 @@ public static class VulkanBenchCommand
         if (a.Get("out") is string outPath)
         {
             string ext = Path.GetExtension(outPath).ToLowerInvariant();
-            if (ext != ".png" && ext != ".f32") throw new UsageException($"--out '{outPath}': the extension must be .png or .f32");
+            if (ext != ".png" && ext != ".f32") throw new UsageException($"--out {Untrusted.Quote(outPath)}: the extension must be .png or .f32");
             RenderCommand.Write(outPath, ext, img, cols.Length, rows.Length);
         }
         return 0;

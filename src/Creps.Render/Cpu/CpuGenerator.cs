@@ -31,6 +31,7 @@ public sealed class CpuGenerator : ITiledGenerator<AxisLines>
     public AxisLines ComputeLines(Latent latent, ReadOnlySpan<double> coords, Axis axis)
     {
         RenderArgs.CheckCoords(coords, axis == Axis.Rows ? "rows" : "columns");
+        RenderLimits.CheckLines(coords.Length, (long)Model.Config.StageCount * Model.Config.Rank * _packed.BPad * sizeof(float), axis == Axis.Rows ? "rows" : "columns");
         return LinePass.Compute(_packed, _styles.Get(latent), coords, axis, Threads);
     }
 

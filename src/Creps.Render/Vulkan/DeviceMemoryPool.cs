@@ -70,7 +70,7 @@ internal sealed unsafe class DeviceMemoryPool : IDisposable
         if (r != Result.Success)
         {
             Free(slice);
-            throw new InvalidOperationException($"Vulkan: {what} failed ({r})");
+            throw new BackendUnavailableException($"Vulkan: {what} failed ({r})");
         }
         return slice;
     }
@@ -97,7 +97,7 @@ internal sealed unsafe class DeviceMemoryPool : IDisposable
         var info = new MemoryAllocateInfo(allocationSize: size, memoryTypeIndex: (uint)type);
         DeviceMemory mem;
         var r = _ctx.Vk.AllocateMemory(_ctx.Device, &info, null, &mem);
-        if (r != Result.Success) throw new InvalidOperationException($"Vulkan: allocating {size >> 20} MiB of device memory failed ({r})");
+        if (r != Result.Success) throw new BackendUnavailableException($"Vulkan: allocating {size >> 20} MiB of device memory failed ({r})");
         var block = new Block { Memory = mem, Size = size, Type = type };
         block.Free.Add((0, size));
         if (map)

@@ -285,7 +285,7 @@ public sealed unsafe class VulkanContext : IDisposable
 
     internal static void Check(Result r, string what)
     {
-        if (r != Result.Success) throw new InvalidOperationException($"Vulkan: {what} failed ({r})");
+        if (r != Result.Success) throw new BackendUnavailableException($"Vulkan: {what} failed ({r})"); // a device failure, not a bug
     }
 
     /// <summary>A memory type index with all of <paramref name="want"/> among <paramref name="typeBits"/>; -1 if none.</summary>
