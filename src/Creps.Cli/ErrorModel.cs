@@ -48,7 +48,7 @@ public static class ErrorModel
     };
 
     /// <summary>One line: control characters escaped, cut to <see cref="MaxLine"/>.</summary>
-    static string Clean(string message) => Untrusted.Escape(message.Replace("\r\n", " ").Replace('\n', ' '), MaxLine);
+    static string Clean(string message) => Untrusted.Escape(message.Replace("\r\n", " ").Replace('\n', ' '), MaxLine, backslashes: false);
 
     static string FirstFrame(string stackTrace) => stackTrace.Split('\n')[0].Trim().Replace("at ", "");
 }

@@ -92,6 +92,7 @@ public static class ShardFile
     /// <summary>The header's fields, each present with its type and within its range (the spec within <see cref="BakeSpec.Validate"/>).</summary>
     static ShardHeader ParseHeader(byte[] json, Func<string, InputFileException> bad)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(json)) throw bad("header is not valid UTF-8"); // JsonDocument would throw InvalidOperationException on reading it
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxHeaderDepth }); }
         catch (JsonException e) { throw bad($"header is not valid JSON ({Untrusted.Escape(e.Message, 160)})"); }

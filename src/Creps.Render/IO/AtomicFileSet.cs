@@ -167,7 +167,7 @@ public sealed class AtomicFileSet : IDisposable
     }
 
     /// <summary>Prefix of every temp and backup of <paramref name="target"/>: 16 hex digits of SHA-256 of its name.</summary>
-    static string SidePrefix(string target) =>
+    internal static string SidePrefix(string target) =>
         ".creps-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFileName(target))))[..16].ToLowerInvariant() + "-";
 
     static string SidePath(string target, string kind) => Path.Combine(Path.GetDirectoryName(target)!,

@@ -15,8 +15,11 @@ public static class Untrusted
     /// <summary><c>'text'</c> with control characters escaped, cut to <paramref name="max"/> characters (and how many more there were).</summary>
     public static string Quote(string? text, int max = MaxEcho) => "'" + Escape(text, max) + "'";
 
-    /// <summary>As <see cref="Quote"/> without the quotes.</summary>
-    public static string Escape(string? text, int max = MaxEcho)
+    /// <summary>
+    /// As <see cref="Quote"/> without the quotes. <paramref name="backslashes"/>: also double backslashes, so an escape
+    /// in the input cannot pass for ours (off for text already escaped, e.g. a whole error line).
+    /// </summary>
+    public static string Escape(string? text, int max = MaxEcho, bool backslashes = true)
     {
         if (text == null) return "(null)";
         var sb = new StringBuilder(Math.Min(text.Length, max) + 16);
@@ -24,7 +27,7 @@ public static class Untrusted
         for (; i < text.Length && shown < max; i++, shown++)
         {
             char c = text[i];
-            if (c == '\\') sb.Append(@"\\");
+            if (c == '\\' && backslashes) sb.Append(@"\\");
             else if (c < 0x20 || c == 0x7f) sb.Append($"\\x{(int)c:X2}");
             else if ((c >= 0x80 && c < 0xa0) || c is '\u2028' or '\u2029' || char.IsSurrogate(c) && !IsPair(text, i)) sb.Append($"\\u{(int)c:X4}");
             else if (char.IsHighSurrogate(c)) { sb.Append(c).Append(text[++i]); }

@@ -71,6 +71,8 @@ public static class SafeTensors
         file.ReadExactly(header);
         long dataStart = 8 + (long)headerLen, dataLength = fileLength - dataStart;
 
+        // JsonDocument checks UTF-8 only when a string is read (InvalidOperationException then): check it all first. Found by fuzzing.
+        if (!System.Text.Unicode.Utf8.IsValid(header)) throw new ModelFormatException("header is not valid UTF-8: not a safetensors file?");
         JsonDocument doc;
         try { doc = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = MaxHeaderDepth }); }
         catch (JsonException e) { throw new ModelFormatException($"header is not valid JSON ({Untrusted.Escape(e.Message, 160)}): not a safetensors file?"); }
