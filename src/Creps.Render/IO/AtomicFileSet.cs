@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Creps.Render.IO;
@@ -12,7 +11,7 @@ namespace Creps.Render.IO;
 /// backups restored) before rethrowing: the scheme is rename with rollback, not a manifest. Disposing without a commit
 /// deletes the temps.
 /// <para>
-/// Temp names are short and fixed-length (<c>.creps-HASH-PID-RAND.tmp</c>, HASH from the target's name), so a target name
+/// Temp names are short and fixed-length (<c>.creps-HASH-PID-RAND.tmp</c>, HASH of the target's name), so a target name
 /// near the file system's 255-byte limit can still be written, and the next run on the same output finds what a killed
 /// run left: temps of processes that no longer exist are removed (and a backup whose target is missing is restored),
 /// each reported through the log. <see cref="AbortAll"/> deletes every uncommitted temp of the process (signals).
@@ -166,12 +165,19 @@ public sealed class AtomicFileSet : IDisposable
         }
     }
 
-    /// <summary>Prefix of every temp and backup of <paramref name="target"/>: 16 hex digits of SHA-256 of its name.</summary>
-    internal static string SidePrefix(string target) =>
-        ".creps-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFileName(target))))[..16].ToLowerInvariant() + "-";
+    /// <summary>
+    /// Prefix of every temp and backup of <paramref name="target"/>: 64-bit FNV-1a of its name in hex (not a crypto hash:
+    /// System.Security.Cryptography would load OpenSSL, ~7 MB of RSS, for a name).
+    /// </summary>
+    internal static string SidePrefix(string target)
+    {
+        ulong h = 14695981039346656037;
+        foreach (byte b in Encoding.UTF8.GetBytes(Path.GetFileName(target))) h = (h ^ b) * 1099511628211;
+        return $".creps-{h:x16}-";
+    }
 
     static string SidePath(string target, string kind) => Path.Combine(Path.GetDirectoryName(target)!,
-        $"{SidePrefix(target)}{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant()}.{kind}");
+        $"{SidePrefix(target)}{Environment.ProcessId}-{Random.Shared.Next():x8}.{kind}");
 
     /// <summary>Removes what a killed run on <paramref name="target"/> left: temps of dead processes (a backup of a missing target is restored).</summary>
     void RemoveStale(string target)
