@@ -104,6 +104,26 @@ public class MutationTests
         Assert.That(worst, Is.LessThan(Fixed), "no allocation beyond the file's size (a few copies) and fixed buffers (zlib's window)");
     }
 
+    /// <summary>The AFL++ campaign's minimised corpus and its findings (tools/fuzz): each input loads or fails as documented.</summary>
+    [Test]
+    public void FuzzCorpusAndFindingsReplay()
+    {
+        string fuzz = Path.Combine(Fixtures.RepoRoot, "tools", "fuzz");
+        var model = Directory.GetFiles(Path.Combine(fuzz, "corpus", "model")).Concat(Directory.GetFiles(Path.Combine(fuzz, "found"), "model-*")).ToArray();
+        var shard = Directory.GetFiles(Path.Combine(fuzz, "corpus", "shard")).Concat(Directory.GetFiles(Path.Combine(fuzz, "found"), "shard-*")).ToArray();
+        Assert.That(model.Length + shard.Length, Is.GreaterThan(50));
+        foreach (var f in model)
+            try { CrepsModel.FromTensors(SafeTensors.Parse(File.ReadAllBytes(f))); }
+            catch (ModelFormatException) { }
+        foreach (var f in shard)
+            try { ReadShard(File.ReadAllBytes(f)); }
+            catch (Exception e) when (e is InputFileException or InvalidDataException) { }
+        var utf8 = Directory.GetFiles(Path.Combine(fuzz, "found"), "model-invalid-utf8-*");
+        Assert.That(utf8, Is.Not.Empty);
+        foreach (var f in utf8)
+            Assert.That(Assert.Throws<ModelFormatException>(() => SafeTensors.Parse(File.ReadAllBytes(f)))!.Message, Is.EqualTo("header is not valid UTF-8: not a safetensors file?"));
+    }
+
     static void ReadShard(byte[] bytes)
     {
         var (header, rows) = ShardFile.Open(new MemoryStream(bytes, writable: false), "mutant");

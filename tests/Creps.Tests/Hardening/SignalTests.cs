@@ -14,17 +14,11 @@ public class SignalTests
 
     static void Signal(Child c, string signal)
     {
-        if (signal == "INT" && SignalIgnored(c.Process.Id, 2))
+        if (signal == "INT" && Bake.BakeErrorTests.SignalIgnored(c.Process.Id, 2))
             Assert.Ignore("SIGINT is ignored by this process tree (a background job of a non-interactive shell): the TERM case covers the handler");
         Assert.That(Run("kill", $"-{signal}", c.Process.Id.ToString()).Code, Is.EqualTo(0));
         Assert.That(c.Process.WaitForExit(30_000), Is.True, "did not stop: " + c.Log);
         c.Process.WaitForExit();
-    }
-
-    static bool SignalIgnored(int pid, int number)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("SigIgn:"));
-        return line != null && (Convert.ToUInt64(line[7..].Trim(), 16) & (1UL << (number - 1))) != 0;
     }
 
     [TestCase("INT")]
