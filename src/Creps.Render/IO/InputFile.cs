@@ -29,6 +29,14 @@ public static class InputFile
         return new FileStream(handle, FileAccess.Read, bufferSize);
     }
 
+    /// <summary>A whole (small) text file, read through <see cref="Open"/>.</summary>
+    public static string ReadText(string path, string what, long maxBytes)
+    {
+        using var file = Open(path, what, maxBytes);
+        using var reader = new StreamReader(file, new UTF8Encoding(false, throwOnInvalidBytes: false));
+        return reader.ReadToEnd();
+    }
+
     /// <summary>
     /// The lines of a text file, each at most <paramref name="maxLineChars"/> characters (a longer one is refused
     /// before it is held in memory), with their 1-based numbers.

@@ -78,6 +78,13 @@ public class InputFileTests
         Assert.That(Render(dir, "--z", z), Does.StartWith($"creps render: latent file '{z}' has 12 bytes; the model needs "));
     }
 
+    [Test]
+    public void OfficialBenchFileIsCheckedBeforeTheBench()
+    {
+        string dir = TempDir(), fifo = MakeFifo(dir);
+        Fails(1, dir, ["bench", "--quick", "--official", fifo, "--out", Path.Combine(dir, "B.md")], [$"official bench file '{fifo}' is a FIFO (named pipe), not a regular file"], "fifo");
+    }
+
     // --- shard files (creps merge) ---
 
     static byte[] ShardBytes(string headerJson, byte[]? rows = null)
