@@ -1,3 +1,4 @@
+using Creps.Render.IO;
 using System.CommandLine;
 using Creps.Render;
 
@@ -13,8 +14,8 @@ public sealed class BackendChoice(string defaultBackend)
 
     public readonly Option<string?> Backend = Opt.Parsed<string?>("--backend", "NAME",
         $"The backend: {string.Join(", ", Render.Backends.Names)}, or auto (the first of those that runs here) (default {defaultBackend}).", CheckBackend);
-    public readonly Option<long?> BudgetMb = Opt.Long("--budget-mb", 16, 1 << 20, "N",
-        "Device memory the Vulkan backend may hold, in MiB; larger renders go in tiles (default 256).");
+    public readonly Option<long?> BudgetMb = Opt.Long("--budget-mb", 32, 1 << 20, "N",
+        "Device memory the Vulkan backend may hold, in MiB (at least 32: the allocator holds 16 MiB blocks); larger renders go in tiles (default 256).");
     public readonly Option<long?> GpuTile = Opt.Long("--gpu-tile", 64, 8192, "N",
         "Largest tile side, in pixels, of one Vulkan pixel-pass dispatch; rounded down to a multiple of 64 (default 1024).");
     public readonly Option<bool> Fp16 = Opt.Flag("--fp16", "Run the Vulkan per-pixel pass in float16 (needs shaderFloat16; adds a small measured error).");
@@ -31,5 +32,5 @@ public sealed class BackendChoice(string defaultBackend)
 
     /// <summary>A backend name the registry knows; the message is the one <see cref="Render.Backends.Create"/> gives.</summary>
     public static string CheckBackend(string name) => name == "auto" || Render.Backends.Names.Contains(name) ? name
-        : throw new FormatException($"unknown backend '{name}' (known: {string.Join(", ", Render.Backends.Names.Append("auto"))})");
+        : throw new FormatException($"unknown backend {Untrusted.Quote(name)} (known: {string.Join(", ", Render.Backends.Names.Append("auto"))})");
 }

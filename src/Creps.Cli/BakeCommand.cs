@@ -64,7 +64,7 @@ public static class BakeCommand
         var spec = ParseSpec(a, o);
         string outPath = a.Require(o.Out);
         if (!string.Equals(Path.GetExtension(outPath), spec.Extension, StringComparison.OrdinalIgnoreCase))
-            throw new UsageException($"--out '{outPath}': format {BakeSpec.FormatNames[(int)spec.Format]} writes a {spec.Extension} file");
+            throw new UsageException($"--out {Untrusted.Quote(outPath)}: format {BakeSpec.FormatNames[(int)spec.Format]} writes a {spec.Extension} file");
         var shard = a.GetValue(o.Shard) ?? Shard.Whole;
         var seeds = a.GetValue(o.Seeds);
         if (seeds != null && (a.Has(o.Latent.Seed) || a.Has(o.Latent.Z) || a.Has(o.Latent.Ws))) throw new UsageException("--seeds replaces --seed, --z and --ws: give one of them");
@@ -93,6 +93,7 @@ public static class BakeCommand
         foreach (var job in jobs)
             foreach (var p in shard.IsWhole ? TextureOutputs.Paths(spec, job.Out) : [job.Out])
                 AtomicFileSet.CheckTarget(p, force);
+        Action<string> log = msg => stderr.WriteLine($"creps bake: {msg}");
 
         using var gen = Backends.Create(model, o.Backend.Name(a), o.Backend.Options(a, threads), msg => stderr.WriteLine(msg));
         stderr.WriteLine($"creps bake: {jobs.Count} texture(s) of {spec.Width}x{spec.Height} ({spec.Levels.Count} level(s), {spec.Supersample}x{spec.Supersample} samples) on {gen.Name}: {gen.DeviceDescription}");
@@ -104,7 +105,7 @@ public static class BakeCommand
         string job0 = shard.IsWhole ? "" : JobFingerprint(a.Require(o.Model), jobs.First().Latent(), gen.Name);
         foreach (var job in jobs)
         {
-            using var set = new AtomicFileSet(force);
+            using var set = new AtomicFileSet(force, log);
             using (var sink = shard.IsWhole ? TextureOutputs.Open(set, spec, job.Out)
                                             : ShardFile.Create(set.Create(job.Out), new ShardHeader(shard.Index, shard.Count, spec, job0)))
                 TextureBaker.Bake(gen, job.Latent(), spec, shard, sink, settings);
@@ -155,16 +156,16 @@ public static class BakeCommand
         var p = text.Split('-');
         if (p.Length != 2 || !long.TryParse(p[0], NumberStyles.None, CultureInfo.InvariantCulture, out long first)
             || !long.TryParse(p[1], NumberStyles.None, CultureInfo.InvariantCulture, out long last) || last > uint.MaxValue)
-            throw new FormatException($"--seeds '{text}': expected A-B with whole numbers 0 ≤ A ≤ B ≤ {uint.MaxValue}");
-        if (first > last) throw new FormatException($"--seeds '{text}': the range is empty (A > B)");
-        if (last - first >= 1 << 20) throw new FormatException($"--seeds '{text}': at most {1 << 20} seeds per bake");
+            throw new FormatException($"--seeds {Untrusted.Quote(text)}: expected A-B with whole numbers 0 ≤ A ≤ B ≤ {uint.MaxValue}");
+        if (first > last) throw new FormatException($"--seeds {Untrusted.Quote(text)}: the range is empty (A > B)");
+        if (last - first >= 1 << 20) throw new FormatException($"--seeds {Untrusted.Quote(text)}: at most {1 << 20} seeds per bake");
         return (first, last);
     }
 
     /// <summary>What every shard of one texture must share: the model's bytes, the latent and the backend.</summary>
     static string JobFingerprint(string modelPath, Latent latent, string backend)
     {
-        using var f = File.OpenRead(modelPath);
+        using var f = InputFile.Open(modelPath, "model file", SafeTensors.MaxFileBytes);
         string model = Convert.ToHexString(SHA256.HashData(f));
         string ws = Convert.ToHexString(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(latent.All)));
         return $"model sha256 {model}; ws sha256 {ws}; backend {backend}";

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Creps.Render.Bench;
 using Creps.Render.Model;
+using Creps.Render.IO;
 
 namespace Creps.Cli;
 
@@ -52,8 +53,7 @@ public static class BenchCommand
                 CaseBudgetS = a.GetValue(caseBudget) ?? double.PositiveInfinity,
             };
             var officialFiles = a.List(official) ?? [];
-            foreach (var f in officialFiles)
-                if (!File.Exists(f)) throw new FileNotFoundException($"--official '{f}' does not exist", f);
+            foreach (var f in officialFiles) InputFile.Open(f, "official bench file", 16 << 20).Dispose();   // checked before the bench runs
 
             var result = BenchRunner.Run(o, msg => stderr.WriteLine(msg));
             var rows = result.Rows;
@@ -70,13 +70,13 @@ public static class BenchCommand
             }
             return 0;
         });
-        command.Add([quick, layout, model, backends, sizes, batches, runs, warmup, threads, caseBudget, device.BudgetMb, device.Fp16, official, output]);
+        command.Add([quick, layout, model, backends, sizes, batches, runs, warmup, threads, caseBudget, device.BudgetMb, device.GpuTile, device.Fp16, official, output]);
         return command;
     }
 
     static void CheckBackend(string name)
     {
-        if (!Render.Backends.Names.Contains(name)) throw new FormatException($"--backends: unknown backend '{name}' (known: {string.Join(", ", Render.Backends.Names)})");
+        if (!Render.Backends.Names.Contains(name)) throw new FormatException($"--backends: unknown backend {Untrusted.Quote(name)} (known: {string.Join(", ", Render.Backends.Names)})");
     }
 
     static void CheckLayout(string name)

@@ -1,3 +1,4 @@
+using Creps.Render.IO;
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
@@ -58,6 +59,8 @@ public static class Cli
         string name = command?.Name ?? "", usage = command?.UsageLine ?? RootUsage;
         if (parse.Action is ParseErrorAction)
             return ExitCodes.Report(new UsageException(FirstError(parse, command, root)), name, stderr, usage);
+        // Commands that do not watch for cancellation (render, export-onnx) still exit 130 on a signal, temps deleted.
+        using var signals = Interrupt.ExitOnSignal(stderr, name.Length > 0 ? $"creps {name}" : "creps");
         try
         {
             int rc = parse.Invoke(invocation);
@@ -75,17 +78,17 @@ public static class Cli
             if (command == null && !token.StartsWith('-'))
             {
                 var names = root.Subcommands.Select(c => c.Name).Order().ToList();
-                if (Retired.TryGetValue(token, out var instead)) return $"'{token}' is no longer a command: {instead}";
+                if (Retired.TryGetValue(token, out var instead)) return $"{Untrusted.Quote(token)} is no longer a command: {instead}";
                 string hint = Suggestions.Nearest(token, names) is string near ? $"; did you mean '{near}'?" : "";
-                return $"unknown command '{token}'{hint} (commands: {string.Join(", ", names)})";
+                return $"unknown command {Untrusted.Quote(token)}{hint} (commands: {string.Join(", ", names)})";
             }
             if (token.StartsWith('-'))
             {
                 var options = (command ?? (Command)root).Options.Where(o => !o.Hidden).Select(o => o.Name);
                 string hint = Suggestions.Nearest(token, options) is string near ? $" (did you mean {near}?)" : "";
-                return $"unknown option '{token.Split('=')[0]}'{hint}";
+                return $"unknown option {Untrusted.Quote(token.Split('=')[0])}{hint}";
             }
-            return $"unexpected argument '{token}'";
+            return $"unexpected argument {Untrusted.Quote(token)}";
         }
         var error = parse.Errors[0];
         if (error.SymbolResult is OptionResult { IdentifierTokenCount: > 1 } twice) return $"{twice.Option.Name} given twice";

@@ -20,7 +20,7 @@ public static class EnvironmentVariables
         {
             Threads = threads,
             CpuKernel = kernel is not { Length: > 0 } ? Render.Cpu.CpuKernel.Auto
-                : Render.Cpu.KernelChoice.Parse(kernel) ?? throw new UsageException($"CREPS_CPU_KERNEL '{kernel}': expected auto, avx2 or avx512"),
+                : Render.Cpu.KernelChoice.Parse(kernel) ?? throw new UsageException($"CREPS_CPU_KERNEL {Render.IO.Untrusted.Quote(kernel)}: expected auto, avx2 or avx512"),
             Device = System.Environment.GetEnvironmentVariable("CREPS_VK_DEVICE") is { Length: > 0 } d ? d : null,
             Validation = validation is "1" or "sync",
             SyncValidation = validation == "sync",

@@ -1,59 +1,64 @@
 using Creps.Render;
+using Creps.Render.IO;
 using Creps.Render.Model;
 
 namespace Creps.Cli;
 
 /// <summary>
-/// What <c>creps</c> exits with, and the one place an exception becomes an exit code and its one line on stderr:
-/// 2 usage (the synopsis follows), 1 a failure of the input or the machine, 130 interrupted, 70 a bug of ours.
+/// The CLI's one error model: every exception a command throws becomes an exit code and one line on stderr.
+/// <list type="bullet">
+/// <item>2 — usage: the command line is wrong (<see cref="UsageException"/>, a malformed option value); the synopsis follows.</item>
+/// <item>1 — input or environment: a bad model or input file, a missing or unwritable path, a full disk, a backend or
+/// device that is not there or failed, a request over a documented limit, out of memory.</item>
+/// <item>130 — interrupted (SIGINT/SIGTERM): nothing written.</item>
+/// <item>70 — a bug (EX_SOFTWARE): anything else — InvalidOperationException, NullReferenceException, IndexOutOfRange,
+/// ArgumentOutOfRange… — as "internal error: TYPE: message" with a request to report it; never disguised as usage or input.</item>
+/// </list>
 /// </summary>
 public static class ExitCodes
 {
     public const int Ok = 0, Failure = 1, Usage = 2, Internal = 70, Interrupted = 130;
 
-    /// <summary>Writes <paramref name="e"/> as <c>creps COMMAND: message</c> (plus <paramref name="usage"/> for usage errors) and returns its exit code.</summary>
+    /// <summary>Longest error line printed (messages are already cut; this is the safety net).</summary>
+    public const int MaxLine = 600;
+
+    /// <summary>Writes <paramref name="e"/> as <c>creps COMMAND: line</c> (plus <paramref name="usage"/> for usage errors) and returns its exit code.</summary>
     public static int Report(Exception e, string command, TextWriter stderr, string usage)
     {
-        e = Unwrap(e);
-        string prefix = command.Length > 0 ? $"creps {command}" : "creps";
-        switch (e)
-        {
-            case UsageException:
-                stderr.WriteLine($"{prefix}: {OneLine(e.Message)}");
-                stderr.WriteLine($"usage: {usage}");
-                return Usage;
-            case OperationCanceledException:
-                stderr.WriteLine($"{prefix}: interrupted; no output written");
-                return Interrupted;
-            case var _ when IsFailure(e):
-                stderr.WriteLine($"{prefix}: {OneLine(e.Message)}");
-                return Failure;
-            default:
-                stderr.WriteLine($"{prefix}: internal error: {OneLine(e.Message)} (please report this)");
-                return Internal;
-        }
+        var (code, line) = Classify(e);
+        stderr.WriteLine($"{(command.Length > 0 ? $"creps {command}" : "creps")}: {line}");
+        if (code == Usage) stderr.WriteLine($"usage: {usage}");
+        return code;
     }
 
-    /// <summary>
-    /// Errors of the input or the environment, which the user can act on: a bad model or file, IO, a backend or device
-    /// that is absent or failed. Everything else (InvalidOperationException, NullReferenceException, IndexOutOfRange…) is a bug.
-    /// </summary>
-    static bool IsFailure(Exception e) =>
-        e is ModelFormatException or IOException or UnauthorizedAccessException or FormatException or InvalidDataException
-            or ArgumentException or BackendUnavailableException or NotSupportedException
-            or Microsoft.ML.OnnxRuntime.OnnxRuntimeException
-            or Render.Vulkan.VulkanException;   // a failed Vulkan call: a device fault, out of device memory
-
-    /// <summary>The exception that says what went wrong, not the wrapper of a parallel loop or a reflective call.</summary>
-    static Exception Unwrap(Exception e)
+    public static (int Code, string Line) Classify(Exception e)
     {
-        while (true)
+        if (e is AggregateException { InnerExceptions.Count: 1 } agg) return Classify(agg.InnerExceptions[0]);
+        if (e is System.Reflection.TargetInvocationException { InnerException: { } inner }) return Classify(inner);
+        return e switch
         {
-            if (e is AggregateException { InnerExceptions.Count: 1 } a) e = a.InnerExceptions[0];
-            else if (e is System.Reflection.TargetInvocationException { InnerException: { } inner }) e = inner;
-            else return e;
-        }
+            UsageException => (Usage, Clean(e.Message)),
+            OperationCanceledException => (Interrupted, "interrupted; no output written"),
+            OutOfMemoryException => (Failure, "out of memory: " + Clean(e.Message)),
+            _ when IsInput(e) => (Failure, Clean(e.Message)),
+            _ => (Internal, $"internal error: {e.GetType().Name}: {Clean(e.Message)} — this is a bug in creps; please report it with the command line"
+                            + (e.StackTrace is { } st ? $" (at {Clean(FirstFrame(st))})" : "")),
+        };
     }
 
-    static string OneLine(string s) => s.Replace('\n', ' ').Replace("\r", "");
+    /// <summary>Problems with what the user gave or the machine has, as opposed to bugs.</summary>
+    static bool IsInput(Exception e) => e switch
+    {
+        ModelFormatException or InputFileException or InvalidDataException or BackendUnavailableException or RenderLimitException => true,
+        Render.Vulkan.VulkanException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException => true,   // a device or runtime that failed
+        IOException or UnauthorizedAccessException => true,       // missing/unwritable paths, full disks, read errors
+        ArgumentNullException or ArgumentOutOfRangeException => false, // a caller (ours) passed nonsense: a bug
+        ArgumentException => true,                                 // the library's validation of a request (sizes, regions, coordinates)
+        _ => false,
+    };
+
+    /// <summary>One line: control characters escaped, cut to <see cref="MaxLine"/>.</summary>
+    static string Clean(string message) => Untrusted.Escape(message.Replace("\r\n", " ").Replace('\n', ' '), MaxLine, backslashes: false);
+
+    static string FirstFrame(string stackTrace) => stackTrace.Split('\n')[0].Trim().Replace("at ", "");
 }

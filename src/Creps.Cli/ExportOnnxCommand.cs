@@ -1,4 +1,5 @@
 using Creps.Onnx;
+using Creps.Render.IO;
 
 namespace Creps.Cli;
 
@@ -15,11 +16,13 @@ public static class ExportOnnxCommand
     {
         var model = ModelOption.Create();
         var output = Opt.Text("--out", "M.onnx", "The synthesis model to write (extension .onnx); the mapping model goes beside it as M.mapping.onnx. Required.");
-        var command = new CrepsCommand("export-onnx", Description, Synopsis, (a, stdout, _) =>
+        var command = new CrepsCommand("export-onnx", Description, Synopsis, (a, stdout, stderr) =>
         {
             string outPath = a.Require(output);
-            if (!outPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--out '{outPath}': the extension must be .onnx");
-            var (synthesis, mapping) = OnnxModels.Export(ModelOption.Load(a, model), outPath);
+            if (!outPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--out {Untrusted.Quote(outPath)}: the extension must be .onnx");
+            AtomicFileSet.CheckTarget(outPath, overwrite: true);
+            AtomicFileSet.CheckTarget(OnnxModels.MappingPath(outPath), overwrite: true);
+            var (synthesis, mapping) = OnnxModels.Export(ModelOption.Load(a, model), outPath, msg => stderr.WriteLine($"creps export-onnx: {msg}"));
             stdout.WriteLine($"wrote {synthesis} ({new FileInfo(synthesis).Length} bytes) and {mapping} ({new FileInfo(mapping).Length} bytes)");
             return 0;
         });

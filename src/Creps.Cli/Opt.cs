@@ -1,3 +1,4 @@
+using Creps.Render.IO;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
@@ -22,7 +23,7 @@ public static class Opt
     public static Option<long?> Long(string name, long min, long max, string valueName, string description) =>
         Parsed<long?>(name, valueName, description, s =>
             long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) && v >= min && v <= max
-                ? v : throw new FormatException($"{name} '{s}' must be a whole number in {min}..{max}"));
+                ? v : throw new FormatException($"{name} {Untrusted.Quote(s)} must be a whole number in {min}..{max}"));
 
     /// <summary>A finite number.</summary>
     public static Option<double?> Double(string name, string valueName, string description) =>
@@ -31,7 +32,7 @@ public static class Opt
     /// <summary>A finite number in invariant culture, or a FormatException naming the option.</summary>
     public static double ParseDouble(string name, string s) =>
         double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
-            ? v : throw new FormatException($"{name} '{s}' is not a number");
+            ? v : throw new FormatException($"{name} {Untrusted.Quote(s)} is not a number");
 
     /// <summary>Comma-separated whole numbers in <paramref name="min"/>..<paramref name="max"/>.</summary>
     public static Option<int[]?> Ints(string name, int min, int max, string valueName, string description) =>
@@ -40,7 +41,7 @@ public static class Opt
             var parts = s.Split(',', StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length == 0) throw new FormatException($"{name} is empty");
             return parts.Select(p => int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max
-                ? v : throw new FormatException($"{name} '{s}': expected comma-separated whole numbers in {min}..{max}")).ToArray();
+                ? v : throw new FormatException($"{name} {Untrusted.Quote(s)}: expected comma-separated whole numbers in {min}..{max}")).ToArray();
         });
 
     /// <summary>Comma-separated names, each accepted by <paramref name="check"/> (which throws FormatException with the reason).</summary>

@@ -30,7 +30,8 @@ public static class RenderCommand
         {
             string outPath = p.Require(output);
             string ext = Path.GetExtension(outPath).ToLowerInvariant();
-            if (ext != ".png" && ext != ".f32") throw new UsageException($"--out '{outPath}': the extension must be .png or .f32");
+            if (ext != ".png" && ext != ".f32") throw new UsageException($"--out {Untrusted.Quote(outPath)}: the extension must be .png or .f32");
+            AtomicFileSet.CheckTarget(outPath, overwrite: true);
             var m = ModelOption.Load(p, model);
             var z = latent.Latent(p, m);
             var (rows, cols) = region.Coordinates(p, m);
@@ -40,11 +41,15 @@ public static class RenderCommand
             var setup = Stopwatch.StartNew();
             using var gen = Backends.Create(m, backend.Name(p), backend.Options(p), msg => stderr.WriteLine(msg));
             double setupS = setup.Elapsed.TotalSeconds;
+            // The temp file exists before the render starts: an unwritable folder fails now, not after the render.
+            using var outputs = new AtomicFileSet(overwrite: true, msg => stderr.WriteLine($"creps render: {msg}"));
+            var stream = outputs.Create(outPath);
             stderr.WriteLine($"creps render: {cols.Length}x{rows.Length} on {gen.Name}: {gen.DeviceDescription}");
             var sw = Stopwatch.StartNew();
             float[] img = gen.Render(z, rows, cols);
             double s = sw.Elapsed.TotalSeconds;
-            Write(outPath, ext, img, cols.Length, rows.Length);
+            Write(stream, ext, img, cols.Length, rows.Length);
+            outputs.Commit();
             stdout.WriteLine($"wrote {outPath} ({cols.Length}x{rows.Length}, {s * 1e3:F1} ms)");
             if (p.GetValue(stats)) stdout.WriteLine(Stats(gen, cols.Length, rows.Length, s, setupS));
             return 0;
@@ -63,9 +68,11 @@ public static class RenderCommand
         return $"{gen.Name} {w}x{h}: {s:F2} s ({mpx / s:F3} Mpx/s), setup {setupS:F2} s{device}";
     }
 
-    public static void Write(string path, string ext, float[] planar, int w, int h) => AtomicFile.Write(path, s =>
+    public static void Write(string path, string ext, float[] planar, int w, int h) => AtomicFile.Write(path, s => Write(s, ext, planar, w, h));
+
+    static void Write(Stream s, string ext, float[] planar, int w, int h)
     {
         if (ext == ".png") PngWriter.Write(s, planar, w, h);
         else s.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(planar.AsSpan()));
-    });
+    }
 }

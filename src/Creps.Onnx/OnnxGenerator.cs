@@ -52,8 +52,7 @@ public sealed class OnnxGenerator : IGenerator, IBenchmarkStages
         var c = Model.Config;
         int r = c.Rank, ch = c.InputChannels, half = ch / 2, stride = r * c.BilineChannels, stages = c.StageCount;
         long total = (long)stages * coords.Length * stride;
-        if (total > Array.MaxLength)
-            throw new ArgumentException($"{coords.Length} coordinates need {total} line values, more than one array holds; render in regions (creps bake)");
+        RenderLimits.CheckLines(coords.Length, (long)stages * stride * sizeof(float), axis == Axis.Rows ? "rows" : "columns");
         var data = new float[total];
         var freqs = Model.Input.Freqs;
         using var ws = WsValue(latent);

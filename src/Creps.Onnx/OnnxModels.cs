@@ -78,12 +78,15 @@ public static class OnnxModels
     public static string MappingPath(string synthesisPath) =>
         Path.Combine(Path.GetDirectoryName(synthesisPath) ?? "", Path.GetFileNameWithoutExtension(synthesisPath) + ".mapping.onnx");
 
-    /// <summary>Writes both models, each atomically.</summary>
-    public static (string Synthesis, string Mapping) Export(CrepsModel m, string path)
+    /// <summary>Writes both models as one set: both appear, or neither (temps first, then a commit with rollback).</summary>
+    public static (string Synthesis, string Mapping) Export(CrepsModel m, string path, Action<string>? log = null)
     {
         string mapping = MappingPath(path);
-        AtomicFile.Write(path, s => s.Write(Synthesis(m)));
-        AtomicFile.Write(mapping, s => s.Write(Mapping(m)));
+        using var set = new AtomicFileSet(overwrite: true, log);
+        Stream synthesisFile = set.Create(path), mappingFile = set.Create(mapping);
+        synthesisFile.Write(Synthesis(m));
+        mappingFile.Write(Mapping(m));
+        set.Commit();
         return (path, mapping);
     }
 

@@ -28,7 +28,7 @@ public class ModelLoaderTests
         {
             var e = Assert.Throws<ModelFormatException>(() => CrepsModel.Load(p))!;
             Assert.That(e.Message, Does.Not.Contain("\n"));
-            Assert.That(e.Message, Does.StartWith(p));
+            Assert.That(e.Message, Does.StartWith($"'{p}': ").Or.StartWith($"model file '{p}' "));
             return e.Message;
         }
         finally { File.Delete(p); }
@@ -55,7 +55,7 @@ public class ModelLoaderTests
 
     [Test]
     public void MissingFile() =>
-        Assert.That(Assert.Throws<FileNotFoundException>(() => CrepsModel.Load("/nonexistent/model.safetensors"))!.Message, Does.Contain("does not exist"));
+        Assert.That(Assert.Throws<ModelFormatException>(() => CrepsModel.Load("/nonexistent/model.safetensors"))!.Message, Is.EqualTo("model file '/nonexistent/model.safetensors' does not exist"));
 
     [Test]
     public void Truncated()
@@ -92,9 +92,9 @@ public class ModelLoaderTests
     {
         var f = EditHeader(File.ReadAllBytes(TinyPath), h =>
         {
-            var (_, _, o) = Entry(h["mapping.fc0.bias"]);
-            var (d, s, _) = Entry(h["mapping.w_avg"]);
-            h["mapping.w_avg"] = Json(new { dtype = d, shape = s, data_offsets = o });
+            // mapping.w_avg one element longer: it runs 4 bytes into the next tensor (no hole anywhere).
+            var (d, s, o) = Entry(h["mapping.w_avg"]);
+            h["mapping.w_avg"] = Json(new { dtype = d, shape = new[] { s[0] + 1 }, data_offsets = new[] { o[0], o[1] + 4 } });
         });
         Assert.That(LoadError(f), Does.Contain("overlap"));
     }
@@ -113,7 +113,12 @@ public class ModelLoaderTests
     [Test]
     public void MissingTensorIsNamed()
     {
-        var f = EditHeader(File.ReadAllBytes(TinyPath), h => h.Remove("synthesis.b16.fc1.affine.weight"));
+        // Renamed, not removed: its bytes stay held (a removed entry would leave a hole, refused before any name check).
+        var f = EditHeader(File.ReadAllBytes(TinyPath), h =>
+        {
+            h["unused.renamed"] = h["synthesis.b16.fc1.affine.weight"];
+            h.Remove("synthesis.b16.fc1.affine.weight");
+        });
         Assert.That(LoadError(f), Does.Contain("missing tensor 'synthesis.b16.fc1.affine.weight'"));
     }
 

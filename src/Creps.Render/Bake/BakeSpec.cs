@@ -1,5 +1,6 @@
 using Creps.Render.Coordinates;
 using Creps.Render.Imaging;
+using Creps.Render.IO;
 
 namespace Creps.Render.Bake;
 
@@ -16,7 +17,7 @@ public sealed record BakeSpec(int Width, int Height, double X0, double Y0, doubl
 
     public static BakeFormat ParseFormat(string name) => Array.IndexOf(FormatNames, name) is int i and >= 0
         ? (BakeFormat)i
-        : throw new FormatException($"format '{name}': expected one of {string.Join(", ", FormatNames)}");
+        : throw new FormatException($"format {Untrusted.Quote(name)}: expected one of {string.Join(", ", FormatNames)}");
 
     /// <summary>Throws one clear line for a spec outside the documented limits.</summary>
     public void Validate()

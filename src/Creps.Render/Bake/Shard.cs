@@ -1,4 +1,5 @@
 using System.Globalization;
+using Creps.Render.IO;
 
 namespace Creps.Render.Bake;
 
@@ -16,8 +17,8 @@ public readonly record struct Shard(int Index, int Count)
         var p = text.Split('/');
         if (p.Length != 2 || !int.TryParse(p[0], NumberStyles.None, CultureInfo.InvariantCulture, out int i)
             || !int.TryParse(p[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n))
-            throw new FormatException($"shard '{text}': expected i/n (whole numbers, 0 ≤ i < n)");
-        if (n < 1 || n > MaxCount || i >= n) throw new FormatException($"shard '{text}': need 0 ≤ i < n ≤ {MaxCount}");
+            throw new FormatException($"shard {Untrusted.Quote(text)}: expected i/n (whole numbers, 0 ≤ i < n)");
+        if (n < 1 || n > MaxCount || i >= n) throw new FormatException($"shard {Untrusted.Quote(text)}: need 0 ≤ i < n ≤ {MaxCount}");
         return new Shard(i, n);
     }
 

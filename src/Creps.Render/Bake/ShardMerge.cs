@@ -9,9 +9,9 @@ public static class ShardMerge
     /// <summary>The shard files <c>OUT.shard-*-of-*</c> in <paramref name="folder"/> for output <paramref name="outPath"/>.</summary>
     public static string[] Find(string outPath, string folder)
     {
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"shard folder '{folder}' does not exist");
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"shard folder {Untrusted.Quote(folder)} does not exist");
         var found = Directory.GetFiles(folder, Path.GetFileName(outPath) + ".shard-*-of-*");
-        if (found.Length == 0) throw new FileNotFoundException($"no shard files '{Path.GetFileName(outPath)}.shard-I-of-N' in '{folder}'");
+        if (found.Length == 0) throw new FileNotFoundException($"no shard files '{Path.GetFileName(outPath)}.shard-I-of-N' in {Untrusted.Quote(folder)}");
         return found;
     }
 
@@ -36,13 +36,12 @@ public static class ShardMerge
             var first = opened[0].Header;
             first.Spec.Validate();
             foreach (var (h, _, p) in opened)
-                if (h.Index < 0 || h.Index >= h.Count) throw new InvalidDataException($"'{p}': corrupt shard header");
-                else if (h.Count != first.Count || h.Spec != first.Spec || h.Job != first.Job)
-                    throw new InvalidDataException($"'{p}' belongs to another bake than '{opened[0].Path}'");
+                if (h.Count != first.Count || h.Spec != first.Spec || h.Job != first.Job)
+                    throw new InvalidDataException($"{Untrusted.Quote(p)} belongs to another bake than {Untrusted.Quote(opened[0].Path)}");
             var byIndex = new (ShardHeader Header, Stream Rows, string Path)?[first.Count];
             foreach (var o in opened)
             {
-                if (byIndex[o.Header.Index] != null) throw new InvalidDataException($"shard {o.Header.Index} of {first.Count} given twice ('{o.Path}')");
+                if (byIndex[o.Header.Index] != null) throw new InvalidDataException($"shard {o.Header.Index} of {first.Count} given twice ({Untrusted.Quote(o.Path)})");
                 byIndex[o.Header.Index] = o;
             }
             int missing = Array.FindIndex(byIndex, o => o == null);
@@ -63,14 +62,14 @@ public static class ShardMerge
                     {
                         cancel.ThrowIfCancellationRequested();
                         if (rows.ReadAtLeast(row, row.Length, throwOnEndOfStream: false) != row.Length)
-                            throw new InvalidDataException($"'{path}' is truncated");
+                            throw new InvalidDataException($"shard file {Untrusted.Quote(path)} is truncated");
                         sink.WriteRow(level, row);
                         progress?.Invoke(w);
                     }
                 }
             }
             foreach (var (_, rows, path) in opened)
-                if (rows.ReadByte() != -1) throw new InvalidDataException($"'{path}' holds more rows than its shard");
+                if (rows.ReadByte() != -1) throw new InvalidDataException($"shard file {Untrusted.Quote(path)} holds more rows than its shard");
             sink.Finish();
             set.Commit();
         }

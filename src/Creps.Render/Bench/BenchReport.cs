@@ -19,7 +19,16 @@ public static class BenchReport
     /// <summary>Rows written by tools/bench_official.py (JSON), on the same layouts and sizes.</summary>
     public static List<BenchRow> ReadOfficial(string path, FmaPeaks peaks)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        try { return ParseOfficial(path, peaks); }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new InputFileException(path, $"official bench file {Untrusted.Quote(path, 200)}: not what tools/bench_official.py writes ({Untrusted.Escape(e.Message, 160)})", e);
+        }
+    }
+
+    static List<BenchRow> ParseOfficial(string path, FmaPeaks peaks)
+    {
+        using var doc = JsonDocument.Parse(InputFile.ReadText(path, "official bench file", 16 << 20), new JsonDocumentOptions { MaxDepth = 8 });
         var root = doc.RootElement;
         string device = root.GetProperty("device").GetString() ?? "PyTorch";
         var rows = new List<BenchRow>();
@@ -28,7 +37,7 @@ public static class BenchReport
             string layout = r.GetProperty("layout").GetString()!;
             CrepsConfig config;
             try { config = SyntheticModel.Layout(layout); }
-            catch (ArgumentException e) { throw new InvalidDataException($"{path}: {e.Message}"); }
+            catch (ArgumentException e) { throw new InputFileException(path, $"official bench file {Untrusted.Quote(path, 200)}: {e.Message}"); }
             rows.Add(new BenchRow(OfficialBackend, device, layout, config, r.GetProperty("size").GetInt32(), r.GetProperty("batch").GetInt32(),
                 r.GetProperty("runs").GetInt32(), r.GetProperty("median_ms").GetDouble(), peaks.At(peaks.WidestBits), peaks.Other(peaks.WidestBits),
                 r.GetProperty("peak_rss_bytes").GetInt64(), null, new StageTimes(double.NaN, double.NaN, double.NaN, double.NaN)));
@@ -131,7 +140,7 @@ public static class BenchReport
     /// <summary>Replaces the generated section of <paramref name="path"/> (or appends it), atomically.</summary>
     public static void WriteMarkdown(string path, string section)
     {
-        string text = File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n\n";
+        string text = File.Exists(path) ? InputFile.ReadText(path, "benchmark markdown", 16 << 20) : "# Benchmarks\n\n";
         int b = text.IndexOf(Begin, StringComparison.Ordinal), e = text.IndexOf(End, StringComparison.Ordinal);
         text = b >= 0 && e > b ? text[..b] + section.TrimEnd('\n') + text[(e + End.Length)..] : text.TrimEnd('\n') + "\n\n" + section;
         AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(text)));

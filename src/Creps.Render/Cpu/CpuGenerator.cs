@@ -43,6 +43,7 @@ public sealed class CpuGenerator : IGenerator, IBenchmarkStages
     public LineSet ComputeLines(Latent latent, ReadOnlySpan<double> coords, Axis axis)
     {
         RenderArgs.CheckCoords(coords, axis);
+        RenderLimits.CheckLines(coords.Length, LineBytesPerCoordinate, axis == Axis.Rows ? "rows" : "columns");
         return LinePass.Compute(this, _packed, _styles.Get(latent), coords, axis, Threads, Wide);
     }
 

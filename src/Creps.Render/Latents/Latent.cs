@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Creps.Render.IO;
 using Creps.Render.Model;
 
 namespace Creps.Render.Latents;
@@ -63,14 +64,17 @@ public sealed class Latent : IEquatable<Latent>
 
     static float[] ReadFloats(string path, int count, string what)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"'{path}' does not exist", path);
-        long len = new FileInfo(path).Length;
+        using var file = InputFile.Open(path, "latent file", maxBytes: long.MaxValue);
+        string name = $"latent file {Untrusted.Quote(path, 200)}";
+        long len = file.Length;
         if (len != 4L * count)
-            throw new InvalidDataException($"'{path}' has {len} bytes; the model needs {4L * count} (raw little-endian float32, {what})");
-        var bytes = File.ReadAllBytes(path);
+            throw new InputFileException(path, $"{name} has {len} bytes; the model needs {4L * count} (raw little-endian float32, {what})");
+        var bytes = new byte[len];
+        file.ReadExactly(bytes);
         var v = new float[count];
         for (int i = 0; i < count; i++) v[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(4 * i));
-        foreach (float f in v) if (!float.IsFinite(f)) throw new InvalidDataException($"'{path}' holds a non-finite value");
+        int bad = Array.FindIndex(v, f => !float.IsFinite(f));
+        if (bad >= 0) throw new InputFileException(path, $"{name} holds a non-finite value ({v[bad]}) at index {bad}");
         return v;
     }
 

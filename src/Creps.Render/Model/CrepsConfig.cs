@@ -58,12 +58,19 @@ public sealed record CrepsConfig
 
     public static int Log2(int v) => System.Numerics.BitOperations.Log2((uint)v);
 
-    /// <summary>Parses the JSON of <c>__metadata__["creps_config"]</c>; unknown keys are ignored.</summary>
-    public static CrepsConfig Parse(string json, int? derivedRank = null)
+    /// <summary>Longest creps_config JSON read, and how deeply it may nest (the config is one flat object).</summary>
+    public const int MaxJsonChars = 64 << 10, MaxJsonDepth = 4;
+
+    /// <summary>
+    /// Parses the JSON of <c>__metadata__["creps_config"]</c>; unknown keys are ignored. A missing <c>rank</c> is
+    /// <paramref name="derivedRank"/>, else derived from the number of Fourier frequencies (<paramref name="freqsCount"/>).
+    /// </summary>
+    public static CrepsConfig Parse(string json, int? derivedRank = null, long? freqsCount = null)
     {
+        if (json.Length > MaxJsonChars) throw new ModelFormatException($"creps_config is {json.Length} characters; at most {MaxJsonChars}");
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(json); }
-        catch (JsonException e) { throw new ModelFormatException($"creps_config is not valid JSON: {e.Message}"); }
+        try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxJsonDepth }); }
+        catch (JsonException e) { throw new ModelFormatException($"creps_config is not valid JSON: {IO.Untrusted.Escape(e.Message, 160)}"); }
         using (doc)
         {
             var root = doc.RootElement;
@@ -74,7 +81,7 @@ public sealed record CrepsConfig
                 {
                     if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i)) return i;
                     if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double d) && d == Math.Floor(d) && Math.Abs(d) < int.MaxValue) return (int)d;
-                    throw new ModelFormatException($"creps_config key '{key}' must be an integer, got {v.GetRawText()}");
+                    throw new ModelFormatException($"creps_config key '{key}' must be an integer, got {IO.Untrusted.Quote(v.GetRawText())}");
                 }
                 if (def is int dv) return dv;
                 throw new ModelFormatException($"creps_config lacks the key '{key}'");
@@ -82,8 +89,13 @@ public sealed record CrepsConfig
             float GetFloat(string key, float def)
             {
                 if (!root.TryGetProperty(key, out var v)) return def;
-                if (v.ValueKind == JsonValueKind.Number) return (float)v.GetDouble();
-                throw new ModelFormatException($"creps_config key '{key}' must be a number, got {v.GetRawText()}");
+                if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double d)) return (float)d;
+                throw new ModelFormatException($"creps_config key '{key}' must be a number, got {IO.Untrusted.Quote(v.GetRawText())}");
+            }
+            if (derivedRank == null && freqsCount is long fc && !root.TryGetProperty("rank", out _))
+            {
+                int c4 = Math.Min(GetInt("channel_base") / 4, GetInt("channel_max"));
+                if (c4 >= 2 && fc % (c4 / 2) == 0 && fc / (c4 / 2) <= int.MaxValue) derivedRank = (int)(fc / (c4 / 2));
             }
             bool tileable = root.TryGetProperty("tileable", out var t) && t.ValueKind == JsonValueKind.True;
             int rank = root.TryGetProperty("rank", out _) ? GetInt("rank") : derivedRank ?? 8;

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Creps.Render.IO;
 
 namespace Creps.Render.Model;
 
@@ -28,27 +28,16 @@ public sealed class CrepsModel
     {
         var contents = SafeTensors.Read(path);
         try { return FromTensors(contents, path); }
-        catch (ModelFormatException e) { throw new ModelFormatException($"{path}: {e.Message}", e); }
+        catch (ModelFormatException e) { throw new ModelFormatException($"{Untrusted.Quote(path, 200)}: {e.Message}", e); }
     }
 
     public static CrepsModel FromTensors(SafeTensors.Contents contents, string source = "<memory>")
     {
         if (!contents.Metadata.TryGetValue("creps_config", out var json))
             throw new ModelFormatException("no __metadata__.creps_config: not a CREPS model file (export official checkpoints with tools/export_official.py)");
-        int? derivedRank = null;
-        if (contents.Tensors.TryGetValue("synthesis.b4.input.freqs", out var fr))
-        {
-            // Rank may be absent from the config: freqs holds (C/2)·rank values.
-            using var doc = JsonDocument.Parse(json);
-            if (doc.RootElement.ValueKind == JsonValueKind.Object
-                && doc.RootElement.TryGetProperty("channel_base", out var cb) && cb.TryGetInt32(out int cbase)
-                && doc.RootElement.TryGetProperty("channel_max", out var cm) && cm.TryGetInt32(out int cmax))
-            {
-                int c4 = Math.Min(cbase / 4, cmax);
-                if (c4 >= 2 && fr.Count % (c4 / 2) == 0) derivedRank = (int)(fr.Count / (c4 / 2));
-            }
-        }
-        var config = CrepsConfig.Parse(json, derivedRank);
+        // Rank may be absent from the config: then it is derived from freqs, which holds (C/2)·rank values.
+        long? freqsCount = contents.Tensors.TryGetValue("synthesis.b4.input.freqs", out var fr) ? fr.Count : null;
+        var config = CrepsConfig.Parse(json, freqsCount: freqsCount);
         return new CrepsModel(config, contents.Tensors, source);
     }
 
@@ -59,7 +48,7 @@ public sealed class CrepsModel
         foreach (var (name, shape) in ModelLayout.Expected(c))
         {
             if (!t.TryGetValue(name, out var tensor))
-                throw new ModelFormatException($"missing tensor '{name}' (expected shape [{string.Join(",", shape)}] for this config)");
+                throw new ModelFormatException($"missing tensor {Untrusted.Quote(name)} (expected shape [{string.Join(",", shape)}] for this config)");
             if (!tensor.Shape.SequenceEqual(shape))
                 throw new ModelFormatException($"tensor '{name}' has shape [{string.Join(",", tensor.Shape)}], expected [{string.Join(",", shape)}] for this config");
             int bad = Array.FindIndex(tensor.Data, v => !float.IsFinite(v));

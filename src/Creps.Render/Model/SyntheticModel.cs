@@ -8,6 +8,9 @@ public static class SyntheticModel
 {
     public static readonly CrepsConfig Tiny = new()
     { ZDim = 64, WDim = 64, ImgResolution = 32, ChannelBase = 1024, ChannelMax = 64, BilineChannels = 16, Rank = 8, MappingLayers = 2 };
+    /// <summary>The smallest valid layout (R 8, one channel pair, rank 1): a model file of a few KiB, for fuzzing and mutation tests.</summary>
+    public static readonly CrepsConfig Micro = new()
+    { ZDim = 2, WDim = 2, ImgResolution = 8, ChannelBase = 16, ChannelMax = 2, BilineChannels = 4, Rank = 1, MappingLayers = 1 };
     public static readonly CrepsConfig Small = new()
     { ZDim = 128, WDim = 128, ImgResolution = 64, ChannelBase = 4096, ChannelMax = 128, BilineChannels = 24, Rank = 8, MappingLayers = 4 };
     /// <summary>≥512 channels at R 256 (w kept small so it builds fast).</summary>

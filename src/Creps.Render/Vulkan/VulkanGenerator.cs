@@ -54,6 +54,9 @@ public sealed unsafe class VulkanGenerator : IGenerator, IBenchmarkStages
         Model = model;
         Options = options ?? new VulkanGeneratorOptions();
         if (Options.MaxTile < 64 || Options.MaxTile % 64 != 0) throw new ArgumentException($"MaxTile {Options.MaxTile} must be a positive multiple of 64");
+        if (Options.BudgetBytes < VulkanGeneratorOptions.MinBudgetBytes)
+            throw new RenderLimitException($"a device-memory budget of {RenderLimits.Bytes(Options.BudgetBytes)} is below the minimum of {RenderLimits.Bytes(VulkanGeneratorOptions.MinBudgetBytes)} " +
+                                           $"(the allocator holds blocks of {RenderLimits.Bytes((long)DeviceMemoryPool.BlockSize)}: one device-local, one host-visible)");
         _ownsContext = ownsContext;
         _ctx = context ?? VulkanContext.Create();
         try
@@ -62,7 +65,7 @@ public sealed unsafe class VulkanGenerator : IGenerator, IBenchmarkStages
             var packed = new CpuModel(model);
             _model = new DeviceModel(_ctx, _pool, packed);
             var c = model.Config;
-            if (Options.Fp16 && !_ctx.Float16) throw new NotSupportedException($"{_ctx}: no shaderFloat16, so no float16 per-pixel pass");
+            if (Options.Fp16 && !_ctx.Float16) throw new BackendUnavailableException($"{_ctx}: no shaderFloat16, so no float16 per-pixel pass");
             _kernels = _ctx.Pipelines.Get($"kernels:{c.InputChannels}:{c.Rank}:{_model.BPad}:{c.StageCount}:{(Options.Fp16 ? "fp16" : "fp32")}",
                 () => new Kernels(_ctx, c.InputChannels, c.Rank, _model.BPad, c.StageCount, Options.Fp16));
             _dummy = new GpuBuffer(_ctx, _pool, 256, hostVisible: false);
@@ -332,8 +335,8 @@ public sealed unsafe class VulkanGenerator : IGenerator, IBenchmarkStages
             ulong tileBytes = LinePassRecorder.LinesBytes(_model, t) + (readback ? 2ul * (ulong)t * (ulong)Math.Min(t, width) * 16 : 0);
             if (fixedBytes + tileBytes <= budget) return t;
         }
-        throw new ArgumentException($"a {width}-pixel-wide render does not fit the device-memory budget of {Options.BudgetBytes / 1048576.0:0.##} MiB " +
-                                    $"(weights, styles, scratch and column lines alone take {fixedBytes / 1048576.0:0.##} MiB)");
+        throw RenderLimitException.Over($"{width} columns (weights, styles, scratch, column lines and one 64-pixel tile)", "device memory",
+            (long)(fixedBytes + LinePassRecorder.LinesBytes(_model, 64)), Options.BudgetBytes, "raise the budget or render a narrower region");
     }
 
     /// <summary>

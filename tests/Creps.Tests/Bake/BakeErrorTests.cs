@@ -110,7 +110,7 @@ public class BakeErrorTests
     }
 
     /// <summary>Whether signal <paramref name="number"/> is in the process's ignored set (/proc/PID/status SigIgn).</summary>
-    static bool SignalIgnored(int pid, int number)
+    internal static bool SignalIgnored(int pid, int number)
     {
         var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("SigIgn:"));
         return line != null && (Convert.ToUInt64(line[7..].Trim(), 16) & (1UL << (number - 1))) != 0;

@@ -17,6 +17,18 @@ public class VulkanCliTests : VulkanTestBase
 
     static string Model => Path.Combine(Fixtures.Official, "public-small", "weights.safetensors");
 
+    [TestCase("vulkan", "of device memory; the limit is 256 MiB (268435456 bytes): raise the budget or render a narrower region")]
+    [TestCase("cpu", "of host memory for lines; the limit is 1 GiB (1073741824 bytes): render a smaller region")]
+    public void TooWideARenderIsRefusedTheSameWayOnEveryBackend(string backend, string tail)
+    {
+        // The issue's example: 1048576 columns of the terrain model. Both backends: "N columns (…) needs X of RESOURCE; the limit is L: hint".
+        string dir = Hardening.Hostile.Write(Bake.BakeHarness.TempDir(), "keep", []);
+        dir = Path.GetDirectoryName(dir)!;
+        string line = Hardening.Hostile.Fails(1, dir, ["render", "--model", Path.Combine(Fixtures.RepoRoot, "models", "terrain.safetensors"), "--seed", "1",
+            "--size", "1048576x1", "--backend", backend, "--out", Path.Combine(dir, "x.png")], ["creps render: 1048576 columns (", tail], "keep");
+        Assert.That(line, Does.Match(@"^creps render: 1048576 columns \(.*\) needs [0-9.]+ [MG]iB \([0-9]+ bytes\) of "));
+    }
+
     [TestCase("vulkan")]
     [TestCase("auto")]
     public void RenderOnVulkanPrintsTheDeviceAndMatchesCpu(string backend)

@@ -1,3 +1,4 @@
+using Creps.Render;
 using Creps.Render.Coordinates;
 using Creps.Render.Cpu;
 using Creps.Render.Latents;
@@ -59,8 +60,13 @@ public class VulkanTilingTests : VulkanTestBase
     public void TooSmallBudgetIsOneClearError()
     {
         var model = Fixtures.Model("public-tiny");
-        using var g = new VulkanGenerator(model, VulkanFixture.Context, new VulkanGeneratorOptions { BudgetBytes = 1 << 16 });
-        var e = Assert.Throws<ArgumentException>(() => g.Render(Latent.FromSeed(model, 1), Grid.Centers(0, 1, 8), Grid.Centers(0, 1, 8)));
-        Assert.That(e!.Message, Does.Contain("budget").And.Not.Contain("\n"));
+        // Below the allocator's block size: refused up front, not accepted and then exceeded.
+        var e = Assert.Throws<RenderLimitException>(() => new VulkanGenerator(model, VulkanFixture.Context, new VulkanGeneratorOptions { BudgetBytes = 1 << 16 }));
+        Assert.That(e!.Message, Is.EqualTo("a device-memory budget of 64 KiB is below the minimum of 32 MiB (the allocator holds blocks of 16 MiB: one device-local, one host-visible)"));
+        // At the minimum, a render too wide for it says what it needs and the limit, as the CPU backend's line limit does.
+        using var g = new VulkanGenerator(model, VulkanFixture.Context, new VulkanGeneratorOptions { BudgetBytes = VulkanGeneratorOptions.MinBudgetBytes });
+        var wide = Assert.Throws<RenderLimitException>(() => g.Render(Latent.FromSeed(model, 1), Grid.Centers(0, 1, 1), Grid.Centers(0, 1, 1 << 20)));
+        Assert.That(wide!.Message, Does.StartWith("1048576 columns (weights, styles, scratch, column lines and one 64-pixel tile) needs ")
+            .And.Contain("of device memory; the limit is 32 MiB (33554432 bytes)").And.Not.Contain("\n"));
     }
 }
