@@ -22,11 +22,3 @@ public static class RenderLimits
     /// <summary>"1.5 GiB", "256 MiB", "12 KiB".</summary>
     public static string Bytes(long b) => b >= 1L << 30 ? $"{b / (double)(1L << 30):0.##} GiB" : b >= 1L << 20 ? $"{b / (double)(1L << 20):0.##} MiB" : $"{b / 1024.0:0.##} KiB";
 }
-
-/// <summary>A render over a documented memory limit (host lines or a device-memory budget): input error, not a bug.</summary>
-public sealed class RenderLimitException(string message) : Exception(message)
-{
-    /// <summary>"WHAT needs N of RESOURCE; the limit is L (HINT)" — the one wording every backend uses.</summary>
-    public static RenderLimitException Over(string what, string resource, long needBytes, long limitBytes, string hint) =>
-        new($"{what} needs {RenderLimits.Bytes(needBytes)} ({needBytes} bytes) of {resource}; the limit is {RenderLimits.Bytes(limitBytes)} ({limitBytes} bytes): {hint}");
-}
