@@ -1,4 +1,5 @@
 using Creps.Render.Coordinates;
+using Creps.Render.Packing;
 
 namespace Creps.Render.Cpu;
 

@@ -1,6 +1,7 @@
 using Creps.Render.Coordinates;
 using Creps.Render.Latents;
 using Creps.Render.Model;
+using Creps.Render.Packing;
 
 namespace Creps.Render.Cpu;
 
@@ -10,7 +11,7 @@ namespace Creps.Render.Cpu;
 /// </summary>
 public sealed class CpuGenerator : IGenerator, IBenchmarkStages
 {
-    readonly CpuModel _packed;
+    readonly PackedModel _packed;
     readonly StyleCache<LatentStyles> _styles;
     public CrepsModel Model { get; }
     public int Threads { get; }
@@ -25,7 +26,7 @@ public sealed class CpuGenerator : IGenerator, IBenchmarkStages
         Model = model;
         Threads = threads > 0 ? threads : Environment.ProcessorCount;
         Kernel = KernelChoice.Resolve(kernel);
-        _packed = new CpuModel(model);
+        _packed = new PackedModel(model);
         _styles = new StyleCache<LatentStyles>(8, l => new LatentStyles(model, l));
     }
 

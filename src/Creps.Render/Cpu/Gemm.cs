@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Creps.Render.Packing;
 
 namespace Creps.Render.Cpu;
 
@@ -29,11 +30,11 @@ internal readonly unsafe struct Epilogue
 internal static unsafe class Gemm
 {
     public const int RowBlock = 4;
-    public const int Lanes = 8;
+    public const int Lanes = PanelLayout.Lanes;
     static readonly float Sqrt2 = MathF.Sqrt(2f);
 
-    /// <summary>Output columns per full panel; the rest of the width comes in 8-wide strips.</summary>
-    public const int Panel = 32;
+    /// <summary>Output columns per full panel (<see cref="PanelLayout"/>); the rest of the width comes in 8-wide strips.</summary>
+    public const int Panel = PanelLayout.Panel;
 
     /// <summary>Rows per packed row group (the 512-bit kernel's register tile is 8 rows × 32 outputs).</summary>
     public const int PackRows = 8;
@@ -45,15 +46,8 @@ internal static unsafe class Gemm
     /// </summary>
     public const int KBlock = 256;
 
-    /// <summary>Width of the panel holding output column o (32 for full panels, 8 for the tail strips).</summary>
-    public static int PanelWidth(int o, int outPad) => o < outPad / Panel * Panel ? Panel : Lanes;
-
-    /// <summary>First output column of the panel holding column o.</summary>
-    public static int PanelStart(int o, int outPad) => o / PanelWidth(o, outPad) * PanelWidth(o, outPad);
-
     public static int PadRows(int n) => (n + RowBlock - 1) / RowBlock * RowBlock;
     public static int PadPackRows(int n) => (n + PackRows - 1) / PackRows * PackRows;
-    public static int PadWidth(int n) => (n + Lanes - 1) / Lanes * Lanes;
 
     /// <summary>Floats of packing scratch <see cref="RunPacked"/> needs for <paramref name="rows"/> rows.</summary>
     public static int PackFloats(int rows) => PadPackRows(rows) * KBlock;

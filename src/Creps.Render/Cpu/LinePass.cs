@@ -1,4 +1,5 @@
 using Creps.Render.Coordinates;
+using Creps.Render.Packing;
 
 namespace Creps.Render.Cpu;
 
@@ -15,7 +16,7 @@ internal static unsafe class LinePass
     /// </summary>
     const int RowsPerChunk = 256;
 
-    public static AxisLines Compute(IGenerator owner, CpuModel m, LatentStyles st, ReadOnlySpan<double> coords, Axis axis, int threads, bool wide)
+    public static AxisLines Compute(IGenerator owner, PackedModel m, LatentStyles st, ReadOnlySpan<double> coords, Axis axis, int threads, bool wide)
     {
         var c = m.Config;
         var lines = new AxisLines(owner, axis, coords.Length, c.StageCount, c.Rank, m.BPad);
@@ -40,7 +41,7 @@ internal static unsafe class LinePass
         public readonly int Half;
         public readonly double[] Freqs;
         public readonly float[] MulSin, MulCos;
-        public InputTables(CpuModel m, LatentStyles st, Axis axis)
+        public InputTables(PackedModel m, LatentStyles st, Axis axis)
         {
             int r = m.Config.Rank;
             Half = m.Config.InputChannels / 2;
@@ -60,7 +61,7 @@ internal static unsafe class LinePass
     sealed class Scratch
     {
         public readonly float[] X, Y, Pack, ToRes, Biline, Sin, Cos;
-        public Scratch(CpuModel m, int coords)
+        public Scratch(PackedModel m, int coords)
         {
             int rows = Gemm.PadPackRows(coords * m.Config.Rank);
             int width = m.MaxLineWidth;
@@ -70,12 +71,12 @@ internal static unsafe class LinePass
         }
     }
 
-    static void RunChunk(CpuModel m, LatentStyles st, InputTables input, ReadOnlySpan<double> coords, int first, AxisLines lines, Scratch s, bool wide)
+    static void RunChunk(PackedModel m, LatentStyles st, InputTables input, ReadOnlySpan<double> coords, int first, AxisLines lines, Scratch s, bool wide)
     {
         var c = m.Config;
         int r = c.Rank, ch = c.InputChannels, half = ch / 2;
         int n = coords.Length * r, rows = Gemm.PadPackRows(n);
-        int width = Gemm.PadWidth(ch);
+        int width = PanelLayout.PadWidth(ch);
         float* x = Pinned.Ptr(s.X), y = Pinned.Ptr(s.Y);
 
         // Fourier features: element (l, k), channel q < C/2 → sin, q + C/2 → sin(· + π/2).

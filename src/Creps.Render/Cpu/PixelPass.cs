@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using Creps.Render.Packing;
 
 namespace Creps.Render.Cpu;
 
@@ -15,9 +16,9 @@ internal static unsafe class PixelPass
     internal sealed class Scratch
     {
         public readonly float[] Feat, NewF, H, T1, T2, Img, ImgHead;
-        public Scratch(CpuModel m)
+        public Scratch(PackedModel m)
         {
-            int bp = m.BPad, wide = Gemm.PadWidth(4 * m.Config.BilineChannels);
+            int bp = m.BPad, wide = PanelLayout.PadWidth(4 * m.Config.BilineChannels);
             Feat = Pinned.Alloc(BlockPixels * bp); NewF = Pinned.Alloc(BlockPixels * bp); H = Pinned.Alloc(BlockPixels * bp);
             T1 = Pinned.Alloc(BlockPixels * wide); T2 = Pinned.Alloc(BlockPixels * wide);
             Img = Pinned.Alloc(BlockPixels * Gemm.Lanes); ImgHead = Pinned.Alloc(BlockPixels * Gemm.Lanes);
@@ -25,7 +26,7 @@ internal static unsafe class PixelPass
     }
 
     /// <summary>The pixels of <paramref name="tile"/> of the line sets into <paramref name="dst"/> at its origin.</summary>
-    public static void Render(CpuModel m, LatentStyles st, AxisLines rows, AxisLines cols, TileRect tile, PlanarView dst, int threads, bool wide)
+    public static void Render(PackedModel m, LatentStyles st, AxisLines rows, AxisLines cols, TileRect tile, PlanarView dst, int threads, bool wide)
     {
         int r0 = tile.Row0, c0 = tile.Col0, nr = tile.Rows, nc = tile.Cols;
         var po = new ParallelOptions { MaxDegreeOfParallelism = threads };
@@ -54,7 +55,7 @@ internal static unsafe class PixelPass
     }
 
     /// <summary>One block of <paramref name="count"/> ≤ BlockPixels pixels of row <paramref name="ri"/>; result in s.Img [p][8].</summary>
-    internal static void RenderBlock(CpuModel m, LatentStyles st, AxisLines rows, int ri, AxisLines cols, int cj, int count, Scratch s, bool wide)
+    internal static void RenderBlock(PackedModel m, LatentStyles st, AxisLines rows, int ri, AxisLines cols, int cj, int count, Scratch s, bool wide)
     {
         int bp = m.BPad, r = m.Config.Rank;
         const int P = BlockPixels;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Creps.Render.Cpu;
+using Creps.Render.Packing;
 
 namespace Creps.Render.Diagnostics;
 

@@ -1,4 +1,3 @@
-using Creps.Render.Cpu;
 using Creps.Render.Model;
 
 namespace Creps.Render.Vulkan;

@@ -1,5 +1,5 @@
-using Creps.Render.Cpu;
 using Creps.Render.Model;
+using Creps.Render.Packing;
 
 namespace Creps.Render.Vulkan;
 
@@ -10,7 +10,7 @@ namespace Creps.Render.Vulkan;
 /// </summary>
 internal sealed class DeviceModel : IDisposable
 {
-    public CpuModel Packed { get; }
+    public PackedModel Packed { get; }
     public CrepsConfig Config => Packed.Config;
     public DeviceLineLayer B4Fc1 { get; }
     public (DeviceLineLayer Fc0, DeviceLineLayer Fc1, DeviceLineLayer ToRes)[] Blocks { get; }
@@ -22,7 +22,7 @@ internal sealed class DeviceModel : IDisposable
     public int MaxWidth { get; }
     public GpuBuffer Buffer { get; }
 
-    public DeviceModel(VulkanContext ctx, DeviceMemoryPool pool, CpuModel packed)
+    public DeviceModel(VulkanContext ctx, DeviceMemoryPool pool, PackedModel packed)
     {
         Packed = packed;
         BPad = packed.BPad;

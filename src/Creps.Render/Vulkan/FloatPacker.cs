@@ -1,4 +1,4 @@
-using Creps.Render.Cpu;
+using Creps.Render.Packing;
 
 namespace Creps.Render.Vulkan;
 

@@ -1,6 +1,6 @@
-using Creps.Render.Cpu;
 using Creps.Render.Latents;
 using Silk.NET.Vulkan;
+using Creps.Render.Packing;
 
 namespace Creps.Render.Vulkan;
 

@@ -1,8 +1,8 @@
 using Creps.Render.Coordinates;
-using Creps.Render.Cpu;
 using Creps.Render.Latents;
 using Creps.Render.Model;
 using Silk.NET.Vulkan;
+using Creps.Render.Packing;
 
 namespace Creps.Render.Vulkan;
 
@@ -62,7 +62,7 @@ public sealed unsafe class VulkanGenerator : IGenerator, IBenchmarkStages
         try
         {
             _pool = new DeviceMemoryPool(_ctx);
-            var packed = new CpuModel(model);
+            var packed = new PackedModel(model);
             _model = new DeviceModel(_ctx, _pool, packed);
             var c = model.Config;
             if (Options.Fp16 && !_ctx.Float16) throw new BackendUnavailableException($"{_ctx}: no shaderFloat16, so no float16 per-pixel pass");

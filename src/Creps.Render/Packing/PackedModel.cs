@@ -1,9 +1,9 @@
 using Creps.Render.Model;
 
-namespace Creps.Render.Cpu;
+namespace Creps.Render.Packing;
 
 /// <summary>The model's weights packed once for the CPU kernels (per model, shared by every latent and thread).</summary>
-internal sealed class CpuModel
+internal sealed class PackedModel
 {
     public CrepsModel Model { get; }
     public CrepsConfig Config => Model.Config;
@@ -15,11 +15,11 @@ internal sealed class CpuModel
     public PackedLayer[] DecoderLast { get; }
     public PackedLayer DecoderImg { get; }
 
-    public CpuModel(CrepsModel model)
+    public PackedModel(CrepsModel model)
     {
         Model = model;
         float clamp = model.Config.FcClamp;
-        BPad = Gemm.PadWidth(model.Config.BilineChannels);
+        BPad = PanelLayout.PadWidth(model.Config.BilineChannels);
         B4Fc1 = PackedLayer.FromModulated(model.Blocks[0].Fc1, clamp);
         LineBlocks = model.Blocks.Skip(1).Select(b => (
             PackedLayer.FromModulated(b.Fc0!, clamp), PackedLayer.FromModulated(b.Fc1, clamp), PackedLayer.FromModulated(b.ToRes!, clamp))).ToArray();
@@ -29,5 +29,5 @@ internal sealed class CpuModel
     }
 
     /// <summary>Widest activation of the line network (for scratch sizing).</summary>
-    public int MaxLineWidth => Gemm.PadWidth(Config.BlockResolutions.Max(Config.Channels));
+    public int MaxLineWidth => PanelLayout.PadWidth(Config.BlockResolutions.Max(Config.Channels));
 }

@@ -1,7 +1,7 @@
 using Creps.Render.Latents;
 using Creps.Render.Model;
 
-namespace Creps.Render.Cpu;
+namespace Creps.Render.Packing;
 
 /// <summary>Styles and demodulation of one latent: computed once per ws, reused by every tile.</summary>
 internal sealed class LatentStyles
@@ -39,7 +39,7 @@ internal sealed class LatentStyles
     static float[] StyleOf(ModulatedLayer l, Latent latent)
     {
         float[] s = Dense.Apply(l.Affine, latent.W(l.WIndex));
-        var style = Pinned.Alloc(Gemm.PadWidth(l.In));
+        var style = Pinned.Alloc(PanelLayout.PadWidth(l.In));
         for (int i = 0; i < l.In; i++) style[i] = s[i] * l.StyleGain;
         return style;
     }
@@ -47,7 +47,7 @@ internal sealed class LatentStyles
     /// <summary>d[o] = 1/√(Σᵢ (W[o,i]·s[i])² + 1e-8).</summary>
     static float[] DemodOf(ModulatedLayer l, float[] style)
     {
-        var d = Pinned.Alloc(Gemm.PadWidth(l.Out));
+        var d = Pinned.Alloc(PanelLayout.PadWidth(l.Out));
         // Once per latent, but 1024² per layer: vectorised and spread over cores (≈15 M MACs for official256).
         Parallel.For(0, l.Out, o =>
             d[o] = (float)(1.0 / Math.Sqrt(DoubleMath.SumOfSquaredProducts(l.Weight.AsSpan(o * l.In, l.In), style.AsSpan(0, l.In)) + 1e-8)));

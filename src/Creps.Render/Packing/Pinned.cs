@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Creps.Render.Cpu;
+namespace Creps.Render.Packing;
 
 /// <summary>Arrays on the pinned object heap, so kernels can hold raw pointers into them without <c>fixed</c>.</summary>
 internal static unsafe class Pinned

@@ -1,6 +1,6 @@
 using Creps.Render.Model;
 
-namespace Creps.Render.Cpu;
+namespace Creps.Render.Packing;
 
 /// <summary>
 /// A layer's weights laid out for <see cref="Gemm"/>: transposed and cut into column panels (32 wide, then 8-wide
@@ -12,8 +12,8 @@ internal sealed class PackedLayer
 {
     public int In { get; }
     public int Out { get; }
-    public int InPad => Gemm.PadWidth(In);
-    public int OutPad => Gemm.PadWidth(Out);
+    public int InPad => PanelLayout.PadWidth(In);
+    public int OutPad => PanelLayout.PadWidth(Out);
     public float[] WeightT { get; }
     public float[] Bias { get; }
     public bool Lrelu { get; }
@@ -25,7 +25,7 @@ internal sealed class PackedLayer
         WeightT = Pinned.Alloc((long)inF * OutPad);
         for (int o = 0; o < outF; o++)
         {
-            int width = Gemm.PanelWidth(o, OutPad), o0 = Gemm.PanelStart(o, OutPad);
+            int width = PanelLayout.PanelWidth(o, OutPad), o0 = PanelLayout.PanelStart(o, OutPad);
             for (int i = 0; i < inF; i++)
                 WeightT[(long)o0 * inF + (long)i * width + (o - o0)] = weightOI[o * inF + i] * weightGain;
         }
@@ -36,7 +36,7 @@ internal sealed class PackedLayer
     /// <summary>The packed weight (gain, and for baked layers style and demodulation, folded in) of output <paramref name="o"/>, input <paramref name="i"/>.</summary>
     public float At(int o, int i)
     {
-        int width = Gemm.PanelWidth(o, OutPad), o0 = Gemm.PanelStart(o, OutPad);
+        int width = PanelLayout.PanelWidth(o, OutPad), o0 = PanelLayout.PanelStart(o, OutPad);
         return WeightT[(long)o0 * In + (long)i * width + (o - o0)];
     }
 
