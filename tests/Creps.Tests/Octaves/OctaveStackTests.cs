@@ -59,28 +59,13 @@ public class OctaveStackTests
         Assert.That(Spread(whole), Is.GreaterThan(10 * Spread(plain)), "the layers add visible detail");
     }
 
-    static IEnumerable<int[]> Cuts(int n)
-    {
-        yield return Enumerable.Range(0, (n + 63) / 64).Select(i => i * 64).Append(n).ToArray();
-        yield return new[] { 0, 1, 2, 37, 38, 101, n - 1, n };
-    }
-
     [Test]
     public void TilesWithSharedLinesEqualWholeRender()
     {
         var (gen, cpu, latent, rows, cols, whole) = Zoomed();
         using var _ = cpu;
-        using var rl = gen.ComputeLines(latent, rows, Axis.Rows);
-        using var cl = gen.ComputeLines(latent, cols, Axis.Cols);
-        foreach (var rc in Cuts(H))
-            foreach (var cc in Cuts(W))
-            {
-                var tiled = new float[whole.Length];
-                for (int a = 0; a + 1 < rc.Length; a++)
-                    for (int b = 0; b + 1 < cc.Length; b++)
-                        gen.RenderTile(latent, rl, cl, new TileRect(rc[a], cc[b], rc[a + 1] - rc[a], cc[b + 1] - cc[b]), new PlanarView(tiled, W, H, rc[a], cc[b]));
-                Assert.That(BitEqual(tiled, whole), Is.True, $"row cuts {string.Join(",", rc)} col cuts {string.Join(",", cc)}");
-            }
+        Assert.That(gen.Active, Is.Not.Empty);
+        TileTests.AssertSharedLineTilesEqual(gen, latent, rows, cols, whole);
     }
 
     [Test]
@@ -88,17 +73,7 @@ public class OctaveStackTests
     {
         var (gen, cpu, latent, rows, cols, whole) = Zoomed();
         using var _ = cpu;
-        int[] rc = [0, 1, 45, 46, 130, H], cc = [0, 7, 8, 200, 299, W];
-        var tiled = new float[whole.Length];
-        for (int a = 0; a + 1 < rc.Length; a++)
-            for (int b = 0; b + 1 < cc.Length; b++)
-            {
-                int nr = rc[a + 1] - rc[a], nc = cc[b + 1] - cc[b];
-                using var rl = gen.ComputeLines(latent, rows.AsSpan(rc[a], nr), Axis.Rows);
-                using var cl = gen.ComputeLines(latent, cols.AsSpan(cc[b], nc), Axis.Cols);
-                gen.RenderTile(latent, rl, cl, new TileRect(0, 0, nr, nc), new PlanarView(tiled, W, H, rc[a], cc[b]));
-            }
-        Assert.That(BitEqual(tiled, whole), Is.True);
+        TileTests.AssertOwnLineTilesEqual(gen, latent, rows, cols, whole);
     }
 
     [Test]
