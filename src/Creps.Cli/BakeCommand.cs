@@ -8,6 +8,7 @@ using Creps.Render.Cpu;
 using Creps.Render.IO;
 using Creps.Render.Latents;
 using Creps.Render.Model;
+using Creps.Render.Octaves;
 
 namespace Creps.Cli;
 
@@ -16,8 +17,9 @@ public static class BakeCommand
 {
     public const string Synopsis =
         "bake --model PATH (--seed S | --seeds A-B | --z FILE | --ws FILE) [--psi P] [--cutoff K] --size N|WxH [--region x0,y0,x1,y1]\n" +
-        "     --format png8|png16|ktx2|ktx2-f16 [--mips] [--supersample K] " + BackendChoice.Synopsis + "\n" +
-        "     [--shard i/n] [--tile N] [--threads N] --out PATH [--force]";
+        "     --format png8|png16|ktx2|ktx2-f16 [--mips] [--supersample K] " + OctaveOptions.Synopsis + "\n" +
+        "     " + BackendChoice.Synopsis +
+        " [--shard i/n] [--tile N] [--threads N] --out PATH [--force]";
 
     const string Description =
         "Streams a texture to disk tile by tile: memory stays a few tile rows whatever the size (each side ≤ 131072). " +
@@ -39,6 +41,7 @@ public static class BakeCommand
             "png8 or png16 (RGB), ktx2 (RGBA8 UNORM) or ktx2-f16 (RGBA16 SFLOAT holding (v+1)/2). Required.", s => BakeSpec.ParseFormat(s));
         public readonly Option<bool> Mips = Opt.Flag("--mips", "Every mip level rendered from the model at its own size (KTX2: all levels in one file; PNG: OUT.mipL.png).");
         public readonly Option<long?> Supersample = Opt.Long("--supersample", 1, BakeSpec.MaxSupersample, "K", "K×K samples per pixel, box filtered (default 1).");
+        public readonly OctaveOptions Octaves = new();
         public readonly BackendChoice Backend = new("cpu");
         public readonly Option<Shard?> Shard = Opt.Parsed<Shard?>("--shard", "i/n",
             "With --seeds, bake every n-th seed from the i-th; with one seed, rows [h·i/n, h·(i+1)/n) of every level into OUT.shard-i-of-n, " +
@@ -48,7 +51,7 @@ public static class BakeCommand
         public readonly Option<string?> Out = Opt.Text("--out", "PATH", "The output file; its extension matches --format (.png or .ktx2). Required.");
         public readonly Option<bool> Force = Opt.Flag("--force", "Replace existing outputs (default: keep them and fail).");
 
-        public IEnumerable<Option> All => [Model, .. Latent.All, Seeds, Size, Region, Format, Mips, Supersample, .. Backend.All, Shard, Tile, Threads, Out, Force];
+        public IEnumerable<Option> All => [Model, .. Latent.All, Seeds, Size, Region, Format, Mips, Supersample, .. Octaves.All, .. Backend.All, Shard, Tile, Threads, Out, Force];
     }
 
     public static CrepsCommand Create()
@@ -76,6 +79,7 @@ public static class BakeCommand
         int threads = (int)(a.GetValue(o.Threads) ?? 0);
         bool force = a.GetValue(o.Force);
 
+        var octaves = o.Octaves.Spec(a);
         var model = ModelOption.Load(a, o.Model);
         IReadOnlyCollection<Job> jobs;
         if (seeds is var (first, last))
@@ -95,14 +99,17 @@ public static class BakeCommand
                 AtomicFileSet.CheckTarget(p, force);
         Action<string> log = msg => stderr.WriteLine($"creps bake: {msg}");
 
-        using var gen = Backends.Create(model, o.Backend.Name(a), o.Backend.Options(a, threads), msg => stderr.WriteLine(msg));
+        using var inner = Backends.Create(model, o.Backend.Name(a), o.Backend.Options(a, threads), msg => stderr.WriteLine(msg));
+        // Level 0's footprint here; TextureBaker moves the stack to each mip level's own.
+        var gen = OctaveOptions.Wrap(inner, octaves, () => OctaveFootprint.OfRegion(spec.X0, spec.Y0, spec.X1, spec.Y1, spec.Width, spec.Height),
+            (float)(a.GetValue(o.Latent.Psi) ?? 1.0));
         stderr.WriteLine($"creps bake: {jobs.Count} texture(s) of {spec.Width}x{spec.Height} ({spec.Levels.Count} level(s), {spec.Supersample}x{spec.Supersample} samples) on {gen.Name}: {gen.DeviceDescription}");
         if (jobs.Count == 0) { stdout.WriteLine($"shard {Text(a, o.Shard)} owns no seeds of {Text(a, o.Seeds)}: nothing to do"); return 0; }
 
         using var interrupt = new Interrupt();
         using var progress = new Progress(stderr, "bake", jobs.Count * spec.Pixels(shard));
         settings = settings with { Progress = progress.Add, Cancel = interrupt.Token };
-        string job0 = shard.IsWhole ? "" : JobFingerprint(a.Require(o.Model), jobs.First().Latent(), gen.Name);
+        string job0 = shard.IsWhole ? "" : JobFingerprint(a.Require(o.Model), jobs.First().Latent(), gen.Name, octaves);
         foreach (var job in jobs)
         {
             using var set = new AtomicFileSet(force, log);
@@ -163,11 +170,11 @@ public static class BakeCommand
     }
 
     /// <summary>What every shard of one texture must share: the model's bytes, the latent and the backend.</summary>
-    static string JobFingerprint(string modelPath, Latent latent, string backend)
+    static string JobFingerprint(string modelPath, Latent latent, string backend, OctaveSpec octaves)
     {
         using var f = InputFile.Open(modelPath, "model file", SafeTensors.MaxFileBytes);
         string model = Convert.ToHexString(SHA256.HashData(f));
         string ws = Convert.ToHexString(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(latent.All)));
-        return $"model sha256 {model}; ws sha256 {ws}; backend {backend}";
+        return $"model sha256 {model}; ws sha256 {ws}; backend {backend}" + (octaves.IsOff ? "" : $"; {octaves}");
     }
 }

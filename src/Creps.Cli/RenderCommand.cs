@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Creps.Render;
 using Creps.Render.Imaging;
 using Creps.Render.IO;
+using Creps.Render.Octaves;
 using Creps.Render.Vulkan;
 
 namespace Creps.Cli;
@@ -11,7 +12,7 @@ namespace Creps.Cli;
 public static class RenderCommand
 {
     public const string Synopsis =
-        "render --model PATH " + LatentOptions.Synopsis + " " + RegionOptions.Synopsis + "\n" +
+        "render --model PATH " + LatentOptions.Synopsis + " " + RegionOptions.Synopsis + " " + OctaveOptions.Synopsis + "\n" +
         "       " + BackendChoice.Synopsis + " [--stats] --out PATH(.png|.f32)";
 
     const string Description =
@@ -24,6 +25,7 @@ public static class RenderCommand
         var latent = new LatentOptions();
         var region = new RegionOptions();
         var backend = new BackendChoice("cpu");
+        var octaves = new OctaveOptions();
         var stats = Opt.Flag("--stats", "Also print the render's time, Mpx/s, the backend's setup time and (Vulkan) its peak device memory against the budget.");
         var output = Opt.Text("--out", "PATH", ".png: 8-bit RGB by the official gen_images.py rule; .f32: raw little-endian float32 [3,H,W] before quantisation. Required.");
         var command = new CrepsCommand("render", Description, Synopsis, (p, stdout, stderr) =>
@@ -37,9 +39,11 @@ public static class RenderCommand
             var (rows, cols) = region.Coordinates(p, m);
             try { RenderArgs.CheckSize(rows.Length, cols.Length); }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
+            var octaveSpec = octaves.Spec(p);
 
             var setup = Stopwatch.StartNew();
-            using var gen = Backends.Create(m, backend.Name(p), backend.Options(p), msg => stderr.WriteLine(msg));
+            using var inner = Backends.Create(m, backend.Name(p), backend.Options(p), msg => stderr.WriteLine(msg));
+            var gen = OctaveOptions.Wrap(inner, octaveSpec, () => Footprint(p, region, rows, cols), (float)(p.GetValue(latent.Psi) ?? 1.0));
             double setupS = setup.Elapsed.TotalSeconds;
             // The temp file exists before the render starts: an unwritable folder fails now, not after the render.
             using var outputs = new AtomicFileSet(overwrite: true, msg => stderr.WriteLine($"creps render: {msg}"));
@@ -51,11 +55,19 @@ public static class RenderCommand
             Write(stream, ext, img, cols.Length, rows.Length);
             outputs.Commit();
             stdout.WriteLine($"wrote {outPath} ({cols.Length}x{rows.Length}, {s * 1e3:F1} ms)");
-            if (p.GetValue(stats)) stdout.WriteLine(Stats(gen, cols.Length, rows.Length, s, setupS));
+            if (p.GetValue(stats)) stdout.WriteLine(Stats(inner, cols.Length, rows.Length, s, setupS));
             return 0;
         });
-        command.Add([model, .. latent.All, .. region.All, .. backend.All, stats, output]);
+        command.Add([model, .. latent.All, .. region.All, .. octaves.All, .. backend.All, stats, output]);
         return command;
+    }
+
+    /// <summary>An octave stack's footprint: --size's region exactly as bake computes it (so the pixels agree), else the axes'.</summary>
+    static OctaveFootprint Footprint(System.CommandLine.ParseResult p, RegionOptions region, double[] rows, double[] cols)
+    {
+        if (p.GetValue(region.Size) is not var (w, h)) return OctaveFootprint.OfAxes(rows, cols);
+        var (x0, y0, x1, y1) = p.GetValue(region.Region) ?? (0, 0, 1, 1);
+        return OctaveFootprint.OfRegion(x0, y0, x1, y1, w, h);
     }
 
     /// <summary>The --stats line: what <c>vulkan-bench</c> printed, for any backend.</summary>

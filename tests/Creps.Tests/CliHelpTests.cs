@@ -37,7 +37,7 @@ public class CliHelpTests
     // Written out here (not read from the parser) so that an option added without help, or dropped, fails the test.
     static readonly string[] RenderOptions =
         ["--model", "--seed", "--z", "--ws", "--psi", "--cutoff", "--scale", "--size", "--region", "--rows", "--cols",
-         "--backend", "--budget-mb", "--gpu-tile", "--fp16", "--stats", "--out", "--help"];
+         "--octaves", "--octave-gain", "--octave-scale", "--backend", "--budget-mb", "--gpu-tile", "--fp16", "--stats", "--out", "--help"];
 
     [Test]
     public void RenderHelpDescribesEveryOptionInASentence()
@@ -61,6 +61,7 @@ public class CliHelpTests
 
     [TestCase("bake", "--tile", "(default 64)")]
     [TestCase("bake", "--supersample", "(default 1)")]
+    [TestCase("bake", "--octaves", "(default 0: the plain model")]
     [TestCase("merge", "--shards", "(default: PATH's folder)")]
     [TestCase("bench", "--runs", "(default 3; 2 with --quick)")]
     [TestCase("export-onnx", "--out", "Required.")]

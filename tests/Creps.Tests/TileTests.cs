@@ -35,25 +35,41 @@ public class TileTests(CpuKernel kernel)
     public void TilesWithSharedLinesEqualWholeRender()
     {
         var (gen, latent, rows, cols, whole) = Setup();
-        using var rl = gen.ComputeLines(latent, rows, Axis.Rows);
-        using var cl = gen.ComputeLines(latent, cols, Axis.Cols);
-        foreach (var rc in Cuts(H))
-            foreach (var cc in Cuts(W))
-            {
-                var tiled = new float[whole.Length];
-                for (int a = 0; a + 1 < rc.Length; a++)
-                    for (int b = 0; b + 1 < cc.Length; b++)
-                        gen.RenderTile(latent, rl, cl, new TileRect(rc[a], cc[b], rc[a + 1] - rc[a], cc[b + 1] - cc[b]), new PlanarView(tiled, W, H, rc[a], cc[b]));
-                FloatAssert.BitEqual(tiled, whole, $"row cuts {string.Join(",", rc)} col cuts {string.Join(",", cc)}");
-            }
+        AssertSharedLineTilesEqual(gen, latent, rows, cols, whole);
     }
 
     [Test]
     public void TilesWithTheirOwnLinesEqualWholeRender()
     {
-        // Lines computed per tile from the tile's own coordinates: the chunking of the line pass must not matter.
         var (gen, latent, rows, cols, whole) = Setup();
-        int[] rc = [0, 1, 45, 46, 130, H], cc = [0, 7, 8, 200, 299, W];
+        AssertOwnLineTilesEqual(gen, latent, rows, cols, whole);
+    }
+
+    /// <summary>Lines once per axis, then the region cut by every pair of <see cref="Cuts"/>: each must equal <paramref name="whole"/>.</summary>
+    public static void AssertSharedLineTilesEqual(IGenerator gen, Latent latent, double[] rows, double[] cols, float[] whole)
+    {
+        int h = rows.Length, w = cols.Length;
+        using var rl = gen.ComputeLines(latent, rows, Axis.Rows);
+        using var cl = gen.ComputeLines(latent, cols, Axis.Cols);
+        foreach (var rc in Cuts(h))
+            foreach (var cc in Cuts(w))
+            {
+                var tiled = new float[whole.Length];
+                for (int a = 0; a + 1 < rc.Length; a++)
+                    for (int b = 0; b + 1 < cc.Length; b++)
+                        gen.RenderTile(latent, rl, cl, new TileRect(rc[a], cc[b], rc[a + 1] - rc[a], cc[b + 1] - cc[b]), new PlanarView(tiled, w, h, rc[a], cc[b]));
+                FloatAssert.BitEqual(tiled, whole, $"row cuts {string.Join(",", rc)} col cuts {string.Join(",", cc)}");
+            }
+    }
+
+    /// <summary>
+    /// Lines computed per tile from the tile's own coordinates (the chunking of the line pass must not matter), for a
+    /// 300×200 region: every tile must equal its part of <paramref name="whole"/>.
+    /// </summary>
+    public static void AssertOwnLineTilesEqual(IGenerator gen, Latent latent, double[] rows, double[] cols, float[] whole)
+    {
+        int h = rows.Length, w = cols.Length;
+        int[] rc = [0, 1, 45, 46, 130, h], cc = [0, 7, 8, 200, 299, w];
         var tiled = new float[whole.Length];
         for (int a = 0; a + 1 < rc.Length; a++)
             for (int b = 0; b + 1 < cc.Length; b++)
@@ -61,7 +77,7 @@ public class TileTests(CpuKernel kernel)
                 int nr = rc[a + 1] - rc[a], nc = cc[b + 1] - cc[b];
                 using var rl = gen.ComputeLines(latent, rows.AsSpan(rc[a], nr), Axis.Rows);
                 using var cl = gen.ComputeLines(latent, cols.AsSpan(cc[b], nc), Axis.Cols);
-                gen.RenderTile(latent, rl, cl, new TileRect(0, 0, nr, nc), new PlanarView(tiled, W, H, rc[a], cc[b]));
+                gen.RenderTile(latent, rl, cl, new TileRect(0, 0, nr, nc), new PlanarView(tiled, w, h, rc[a], cc[b]));
             }
         FloatAssert.BitEqual(tiled, whole, "tiles with their own lines");
     }

@@ -1,6 +1,7 @@
 using Creps.Render.Coordinates;
 using Creps.Render.Imaging;
 using Creps.Render.Latents;
+using Creps.Render.Octaves;
 
 namespace Creps.Render.Bake;
 
@@ -26,7 +27,9 @@ public static class TextureBaker
         {
             var (w, h) = spec.Levels[level];
             var rows = shard.Rows(h);
-            BakeLevel(renderer, latent, spec, level, w, h, rows.Start, rows.End, sink, settings);
+            // An octave stack's layers depend on the pixel footprint: each level gets its own.
+            var g = renderer is OctaveGenerator o ? o.At(OctaveFootprint.OfRegion(spec.X0, spec.Y0, spec.X1, spec.Y1, w, h)) : renderer;
+            BakeLevel(g, latent, spec, level, w, h, rows.Start, rows.End, sink, settings);
         }
         sink.Finish();
     }

@@ -1,0 +1,123 @@
+using Creps.Render.Coordinates;
+using Creps.Render.Latents;
+using Creps.Render.Model;
+
+namespace Creps.Render.Octaves;
+
+/// <summary>
+/// An octave stack on any generator, itself a generator on the tile contract: the image is the model's image plus, per
+/// layer k with a non-zero weight at this <see cref="Footprint"/>, gainᵏ·weight times that layer's luminance deviation
+/// from its mean, scaled to the base latent's luminance contrast (OctaveLayers.Detail). Layer k is the inner generator with its own latent at coordinates λᵏ·t + offset (OctaveCoordinates), so its
+/// lines are per row and per column like the model's and any split into tiles is exact. Luminance, not colour: each layer
+/// is another seed with its own palette (snow over grass over sand…), whose colour deviation tints the base image
+/// patchily; its luminance adds the grain at every scale while the colour of the place stays the model's. With no
+/// active layer a tile is exactly the inner generator's. Wraps <see cref="Inner"/>, does not own it.
+/// </summary>
+public sealed class OctaveGenerator : IGenerator
+{
+    const int LatentCache = 8;
+    readonly OctaveCoordinates _coords;
+    readonly float _psi;
+    readonly LayerCache _cache;
+
+    /// <param name="inner">Renders the model and every layer.</param>
+    /// <param name="layerPsi">Truncation ψ of the layers' latents.</param>
+    public OctaveGenerator(IGenerator inner, OctaveSpec spec, OctaveFootprint footprint, float layerPsi = 1f)
+        : this(inner, spec, footprint, layerPsi, new OctaveCoordinates(inner.Model), new LayerCache()) { }
+
+    OctaveGenerator(IGenerator inner, OctaveSpec spec, OctaveFootprint footprint, float layerPsi, OctaveCoordinates coords, LayerCache cache)
+    {
+        spec.Validate();
+        Inner = inner; Spec = spec; Footprint = footprint; _psi = layerPsi; _coords = coords; _cache = cache;
+        Active = OctaveWeights.Active(spec, footprint, inner.Model.Config.ImgResolution);
+    }
+
+    /// <summary>The same stack at another footprint (a bake's next mip level), sharing the layers' latents and means.</summary>
+    public OctaveGenerator At(OctaveFootprint footprint) => new(Inner, Spec, footprint, _psi, _coords, _cache);
+
+    public IGenerator Inner { get; }
+    public OctaveSpec Spec { get; }
+    public OctaveFootprint Footprint { get; }
+    /// <summary>The layers evaluated at this footprint and their amplitudes, in increasing k.</summary>
+    public IReadOnlyList<(int K, float Amplitude)> Active { get; }
+
+    public CrepsModel Model => Inner.Model;
+    public string Name => Inner.Name;
+    public string DeviceDescription => $"{Inner.DeviceDescription}; {Spec}: {Active.Count} layer(s) active" +
+        (Active.Count > 0 ? $" (k = {Active[0].K}..{Active[^1].K})" : "");
+    public long LineBytesPerCoordinate => Inner.LineBytesPerCoordinate * (1 + Active.Count);
+
+    public LineSet ComputeLines(Latent latent, ReadOnlySpan<double> coords, Axis axis)
+    {
+        RenderArgs.CheckCoords(coords, axis);
+        var baseLines = Inner.ComputeLines(latent, coords, axis);
+        if (Active.Count == 0) return new OctaveLines(this, axis, baseLines, null, []);
+        var layers = LayersFor(latent);
+        var lines = new List<LineSet>(Active.Count);
+        try
+        {
+            foreach (var (k, _) in Active)
+            {
+                layers.Detail(Inner, k);   // once per layer and latent, before any tile needs it
+                var u = _coords.Map(coords, Spec.LayerScale(k), layers.Offset(k, axis));
+                lines.Add(Inner.ComputeLines(layers.Latent(k), u, axis));
+            }
+        }
+        catch
+        {
+            baseLines.Dispose();
+            foreach (var l in lines) l.Dispose();
+            throw;
+        }
+        return new OctaveLines(this, axis, baseLines, layers, lines.ToArray());
+    }
+
+    public void RenderTile(Latent latent, LineSet rows, LineSet cols, TileRect tile, PlanarView dst)
+    {
+        var (r, c) = RenderArgs.CheckTile<OctaveLines>(this, rows, cols, tile, dst);
+        Inner.RenderTile(latent, r.Base, c.Base, tile, dst);
+        if (Active.Count == 0 || tile.IsEmpty) return;
+        var layers = r.Layers!;
+        var layer = PlanarView.Allocate(tile.Cols, tile.Rows);
+        int n = (int)tile.Pixels;
+        var detail = new float[n];
+        for (int i = 0; i < Active.Count; i++)
+        {
+            var (k, a) = Active[i];
+            Inner.RenderTile(layers.Latent(k), r.LayerLines[i], c.LayerLines[i], tile, layer);
+            var (mean, contrast) = layers.Detail(Inner, k);
+            float ak = a * contrast;
+            var d = layer.Data;
+            for (int p = 0; p < n; p++) detail[p] += ak * (OctaveLayers.Luma(d[p], d[n + p], d[2 * n + p]) - mean);
+        }
+        for (int ch = 0; ch < 3; ch++)
+            for (int i = 0; i < tile.Rows; i++)
+            {
+                var row = dst.Data.AsSpan((int)dst.Index(ch, i, 0), tile.Cols);
+                var add = detail.AsSpan(i * tile.Cols, tile.Cols);
+                for (int j = 0; j < row.Length; j++) row[j] += add[j];
+            }
+    }
+
+    public float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols) => Tiled.Render(this, latent, rows, cols);
+
+    /// <summary>The stack of <paramref name="latent"/>, from the cache of the most recent ones.</summary>
+    OctaveLayers LayersFor(Latent latent)
+    {
+        lock (_cache)
+        {
+            int i = _cache.FindIndex(e => e.Latent.Equals(latent));
+            var layers = i >= 0 ? _cache[i].Layers : new OctaveLayers(Model, latent, _psi, _coords.Period);
+            if (i >= 0) _cache.RemoveAt(i);
+            else if (_cache.Count == LatentCache) _cache.RemoveAt(0);
+            _cache.Add((latent, layers));
+            return layers;
+        }
+    }
+
+    /// <summary>Stacks of recent latents, most recent last; shared by the generators of one stack at several footprints.</summary>
+    sealed class LayerCache : List<(Latent Latent, OctaveLayers Layers)>;
+
+    /// <summary>Nothing to free: the inner generator belongs to the caller, the layers' caches to the GC.</summary>
+    public void Dispose() { }
+}
