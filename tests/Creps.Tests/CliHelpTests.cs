@@ -64,6 +64,9 @@ public class CliHelpTests
     [TestCase("bake", "--octaves", "(default 0: the plain model")]
     [TestCase("merge", "--shards", "(default: PATH's folder)")]
     [TestCase("bench", "--runs", "(default 3; 2 with --quick)")]
+    [TestCase("tiles", "--budget-mb", "(default 256)")]
+    [TestCase("tiles", "--backend", "(default auto)")]
+    [TestCase("tiles", "--order", "morton (Z-order, default)")]
     [TestCase("export-onnx", "--out", "Required.")]
     public void EveryCommandsHelpDescribesEveryOption(string command, string option, string expected)
     {
@@ -80,7 +83,7 @@ public class CliHelpTests
     {
         var (code, stdout, _) = Run("--help");
         Assert.That(code, Is.EqualTo(0));
-        foreach (var c in new[] { "render", "bake", "merge", "bench", "export-onnx" }) Assert.That(stdout, Does.Match($@"\n  {c}\s+\S"), c);
+        foreach (var c in new[] { "render", "bake", "merge", "bench", "tiles", "export-onnx" }) Assert.That(stdout, Does.Match($@"\n  {c}\s+\S"), c);
         Assert.That(stdout, Does.Contain("CREPS_VK_DEVICE").And.Contain("CREPS_VK_VALIDATION"));
         Assert.That(stdout, Does.Not.Contain("vulkan-bench"));
         var bare = Run();
@@ -117,7 +120,7 @@ public class CliHelpTests
     {
         var (code, _, stderr) = Run(typed, "--model", Tiny);
         Assert.That(code, Is.EqualTo(2));
-        Assert.That(stderr.Split('\n')[0], Is.EqualTo($"creps: unknown command '{typed}'; did you mean '{meant}'? (commands: bake, bench, export-onnx, merge, render)"));
+        Assert.That(stderr.Split('\n')[0], Is.EqualTo($"creps: unknown command '{typed}'; did you mean '{meant}'? (commands: bake, bench, export-onnx, merge, render, tiles)"));
     }
 
     [Test]
