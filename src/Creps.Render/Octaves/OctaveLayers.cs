@@ -6,8 +6,9 @@ namespace Creps.Render.Octaves;
 
 /// <summary>
 /// The detail layers of one base latent: layer k's latent (the model's mapping of a seed hashed from the base ws and k),
-/// its row and column offsets, and its luminance statistics: the mean its detail is measured from and the contrast that
-/// scales it to the base latent's own (k = 0), so a soft snowy texture stays soft at every zoom and a rocky one rough.
+/// its row and column offsets, and its luminance statistics: the mean its detail is measured from, and its fine-scale
+/// energy, from which its gain matches the base latent's own (k = 0) — the grain of a soft snowfield stays soft at every
+/// zoom and a rocky seed's rough.
 /// All derive from the base ws alone, so a seed, a z file or a ws file each get their own reproducible stack.
 /// </summary>
 public sealed class OctaveLayers
@@ -24,7 +25,7 @@ public sealed class OctaveLayers
     readonly double _period;
     readonly Dictionary<int, Latent> _latents = new();
     readonly Latent _base;
-    readonly Dictionary<int, (float Mean, float Std)> _stats = new();
+    readonly Dictionary<int, (float Mean, double Grain)> _stats = new();
 
     public OctaveLayers(CrepsModel model, Latent baseLatent, float psi, double period)
     {
@@ -54,30 +55,51 @@ public sealed class OctaveLayers
     }
 
     /// <summary>
-    /// Layer k's luminance mean and standard deviation (k = 0: the base latent's), rendered once by <paramref name="g"/>:
+    /// Layer k's luminance mean and grain (k = 0: the base latent's), rendered once by <paramref name="g"/>. The mean from
     /// MeanSamples² pixels on a grid of spacing φ layer units from the layer's offsets — far apart, so nearly independent
-    /// samples of the whole plane (the mean within ~0.003), and contiguous enough for every backend's phase reduction.
+    /// samples of the whole plane (within ~0.003), contiguous enough for every backend's phase reduction. The grain is the
+    /// variance of the luminance Laplacian of a MeanSamples² patch at two pixels per native pixel (1/R of the plane): the
+    /// base latent's on its own tile (far from it the model is softer), each layer's where it is evaluated.
     /// </summary>
-    public (float Mean, float Std) Stats(IGenerator g, int k)
+    public (float Mean, double Grain) Stats(IGenerator g, int k)
     {
         lock (_stats) if (_stats.TryGetValue(k, out var st)) return st;
-        double[] Axis(Axis a) { double o = Offset(k, a); return Grid.Centers(o, o + MeanSamples * Golden, MeanSamples); }
-        float[] img = g.Render(Latent(k), Axis(Coordinates.Axis.Rows), Axis(Coordinates.Axis.Cols));
-        int n = MeanSamples * MeanSamples;
-        double sum = 0, sq = 0;
-        for (int i = 0; i < n; i++) { double y = Luma(img[i], img[n + i], img[2 * n + i]); sum += y; sq += y * y; }
-        double mean = sum / n;
-        var stats = ((float)mean, (float)Math.Sqrt(Math.Max(0, sq / n - mean * mean)));
+        int n = MeanSamples, nn = n * n;
+        double[] Spread(Axis a) { double o = Offset(k, a); return Grid.Centers(o, o + n * Golden, n); }
+        float[] img = g.Render(Latent(k), Spread(Coordinates.Axis.Rows), Spread(Coordinates.Axis.Cols));
+        double sum = 0;
+        for (int i = 0; i < nn; i++) sum += Luma(img[i], img[nn + i], img[2 * nn + i]);
+        double patchSide = n / (2.0 * _model.Config.ImgResolution);
+        // The base latent's grain where it was trained and is seen whole (its tile from the origin); a layer's at its offsets.
+        double[] Patch(Axis a) { double o = k == 0 ? 0 : Offset(k, a); return Grid.Centers(o, o + patchSide, n); }
+        float[] patch = g.Render(Latent(k), Patch(Coordinates.Axis.Rows), Patch(Coordinates.Axis.Cols));
+        var stats = ((float)(sum / nn), LaplacianVariance(patch, n));
         lock (_stats) _stats[k] = stats;
         return stats;
     }
 
-    /// <summary>Layer k's mean and the factor that brings its contrast to the base latent's (0 for a flat layer).</summary>
+    /// <summary>Layer k's mean and the gain that gives it the base latent's grain (0 for a flat layer).</summary>
     public (float Mean, float Contrast) Detail(IGenerator g, int k)
     {
-        var (mean, std) = Stats(g, k);
-        float baseStd = Stats(g, 0).Std;
-        return (mean, std > 1e-6f ? baseStd / std : 0f);
+        var (mean, grain) = Stats(g, k);
+        double baseGrain = Stats(g, 0).Grain;
+        return (mean, grain > 1e-12 ? (float)Math.Sqrt(baseGrain / grain) : 0f);
+    }
+
+    /// <summary>Variance of the 4-neighbour Laplacian of the luminance of a planar n×n image (interior pixels).</summary>
+    static double LaplacianVariance(float[] img, int n)
+    {
+        int nn = n * n;
+        double L(int i, int j) => Luma(img[i * n + j], img[nn + i * n + j], img[2 * nn + i * n + j]);
+        double sum = 0, sq = 0;
+        for (int i = 1; i < n - 1; i++)
+            for (int j = 1; j < n - 1; j++)
+            {
+                double v = L(i - 1, j) + L(i + 1, j) + L(i, j - 1) + L(i, j + 1) - 4 * L(i, j);
+                sum += v; sq += v * v;
+            }
+        int m = (n - 2) * (n - 2);
+        return Math.Max(0, sq / m - sum / m * (sum / m));
     }
 
     public static float Luma(float r, float g, float b) => LumaR * r + LumaG * g + LumaB * b;

@@ -3,17 +3,17 @@ namespace Creps.Render.Octaves;
 /// <summary>
 /// How much of each layer a footprint shows. Layer k seen at pixel p is the model at pixel λᵏ·p; in the model's native
 /// pixels (1/R of its plane) that is x = log2(λᵏ·p·R), and the view holds 2^y native pixels, y = log2(λᵏ·span·R).
-/// A layer fades in as it is magnified (weight 0 while a native pixel covers ≤ 2 output pixels, 1 from 8 on: it never
+/// A layer fades in as it is magnified (weight 0 while a native pixel covers ≤ 2 output pixels, 1 from 2^2.5 ≈ 5.7 on: it never
 /// adds features finer than the model shows at a 256² render of its tile, so nothing aliases and that render is the plain
 /// model) and fades out again when the view holds fewer than 8 of its native pixels (0 at ½): by then it is a smooth ramp
 /// across the view, and dropping it keeps the number of layers evaluated bounded at any zoom (8 for λ = 2 at 256²: the
-/// window is 8 octaves, FadeInStart − FadeOutEnd + log2 of the view's pixels). Both fades are smootherstep (fade-in over two
+/// window is 8 octaves, FadeInStart − FadeOutEnd + log2 of the view's pixels). Both fades are smootherstep (fade-in over 1.5
 /// octaves of zoom, fade-out over four), so detail never pops; wider fades change less per zoom step but cost more layers.
 /// </summary>
 public static class OctaveWeights
 {
-    /// <summary>log2 of output pixels per native pixel: fade-in from 2 (weight 0) to 8 (weight 1).</summary>
-    public const double FadeInStart = -1, FadeInEnd = -3;
+    /// <summary>log2 of output pixels per native pixel: fade-in from 2 (weight 0) to 2^2.5 (weight 1).</summary>
+    public const double FadeInStart = -1, FadeInEnd = -2.5;
     /// <summary>log2 of native pixels across the view: fade-out from 8 (weight 1) down to ½ (weight 0).</summary>
     public const double FadeOutEnd = -1, FadeOutStart = 3;
 

@@ -11,13 +11,13 @@ public class OctaveMathTests
     static CrepsModel Terrain => CrepsModel.Load(Path.Combine(Fixtures.RepoRoot, "models", "terrain.safetensors"));
 
     [Test]
-    public void WeightIsOneWhenANativePixelCoversEightOutputPixelsAndZeroAtTwo()
+    public void WeightIsOneFromSixOutputPixelsPerNativePixelAndZeroAtTwo()
     {
         var spec = new OctaveSpec(4);
         // Layer 1 at λ = 2, R = 64: one native pixel is 1/128 of the base plane.
         Assert.That(OctaveWeights.Weight(spec, 1, new OctaveFootprint(1.0 / 1024, 1), 64), Is.EqualTo(1.0));   // 8 output px
         Assert.That(OctaveWeights.Weight(spec, 1, new OctaveFootprint(1.0 / 256, 1), 64), Is.EqualTo(0.0));    // 2 output px
-        Assert.That(OctaveWeights.Weight(spec, 1, new OctaveFootprint(1.0 / 512, 1), 64), Is.EqualTo(0.5).Within(1e-12)); // halfway
+        Assert.That(OctaveWeights.Weight(spec, 1, new OctaveFootprint(Math.Pow(2, -8.75), 1), 64), Is.EqualTo(0.5).Within(1e-9)); // halfway, x = −1.75
         // Fade-out: the view holds ½ native pixel (weight 0), 8 (weight 1), 2 (halfway).
         Assert.That(OctaveWeights.Weight(spec, 1, new OctaveFootprint(1.0 / 1e6, 0.5 / 128), 64), Is.EqualTo(0.0));
         Assert.That(OctaveWeights.Weight(spec, 1, new OctaveFootprint(1.0 / 1e6, 2.0 / 128), 64), Is.EqualTo(0.5).Within(1e-12));
