@@ -172,9 +172,8 @@ public static class BakeCommand
     /// <summary>What every shard of one texture must share: the model's bytes, the latent and the backend.</summary>
     static string JobFingerprint(string modelPath, Latent latent, string backend, OctaveSpec octaves)
     {
-        using var f = InputFile.Open(modelPath, "model file", SafeTensors.MaxFileBytes);
-        string model = Convert.ToHexString(SHA256.HashData(f));
-        string ws = Convert.ToHexString(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(latent.All)));
+        string model = SafeTensors.Sha256(modelPath);
+        string ws = Convert.ToHexStringLower(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(latent.All)));
         return $"model sha256 {model}; ws sha256 {ws}; backend {backend}" + (octaves.IsOff ? "" : $"; {octaves}");
     }
 }

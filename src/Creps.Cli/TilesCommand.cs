@@ -137,7 +137,7 @@ public static class TilesCommand
         string folder = Path.Combine(dir, k.Level.ToString(CultureInfo.InvariantCulture), k.X.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(folder);
         string stem = Path.Combine(folder, k.Y.ToString(CultureInfo.InvariantCulture));
-        AtomicFile.Write(stem + ".f32", s => s.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(page.Texels.AsSpan())));
-        if (png) AtomicFile.Write(stem + ".png", s => PngWriter.Write(s, page.Texels, page.Side, page.Side));
+        RenderCommand.Write(stem + ".f32", ".f32", page.Texels, page.Side, page.Side);
+        if (png) RenderCommand.Write(stem + ".png", ".png", page.Texels, page.Side, page.Side);
     }
 }

@@ -48,11 +48,10 @@ public sealed class OnnxGenerator : IGenerator, IBenchmarkStages
     /// <summary>The line pass for one axis: reuse it for every tile that shares these coordinates.</summary>
     public LineSet ComputeLines(Latent latent, ReadOnlySpan<double> coords, Axis axis)
     {
-        RenderArgs.CheckCoords(coords, axis);
+        RenderArgs.CheckHostLines(this, coords, axis);
         var c = Model.Config;
         int r = c.Rank, ch = c.InputChannels, half = ch / 2, stride = r * c.BilineChannels, stages = c.StageCount;
         long total = (long)stages * coords.Length * stride;
-        RenderLimits.CheckLines(coords.Length, (long)stages * stride * sizeof(float), axis == Axis.Rows ? "rows" : "columns");
         var data = new float[total];
         var freqs = Model.Input.Freqs;
         using var ws = WsValue(latent);

@@ -1,7 +1,6 @@
 using Creps.Render.Coordinates;
 using Creps.Render.Imaging;
 using Creps.Render.Latents;
-using Creps.Render.Octaves;
 
 namespace Creps.Render.Bake;
 
@@ -27,8 +26,8 @@ public static class TextureBaker
         {
             var (w, h) = spec.Levels[level];
             var rows = shard.Rows(h);
-            // An octave stack's layers depend on the pixel footprint: each level gets its own.
-            var g = renderer is OctaveGenerator o ? o.At(OctaveFootprint.OfRegion(spec.X0, spec.Y0, spec.X1, spec.Y1, w, h)) : renderer;
+            // A generator whose pixels depend on the footprint (octaves) gets each level's own.
+            var g = renderer is IFootprintDependent f ? f.AtRegion(spec.X0, spec.Y0, spec.X1, spec.Y1, w, h) : renderer;
             BakeLevel(g, latent, spec, level, w, h, rows.Start, rows.End, sink, settings);
         }
         sink.Finish();

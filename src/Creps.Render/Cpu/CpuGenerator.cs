@@ -43,8 +43,7 @@ public sealed class CpuGenerator : IGenerator, IBenchmarkStages
     /// <summary>The line pass for one axis: reuse the result for every tile that shares these coordinates.</summary>
     public LineSet ComputeLines(Latent latent, ReadOnlySpan<double> coords, Axis axis)
     {
-        RenderArgs.CheckCoords(coords, axis);
-        RenderLimits.CheckLines(coords.Length, LineBytesPerCoordinate, axis == Axis.Rows ? "rows" : "columns");
+        RenderArgs.CheckHostLines(this, coords, axis);
         return LinePass.Compute(this, _packed, _styles.Get(latent), coords, axis, Threads, Wide);
     }
 

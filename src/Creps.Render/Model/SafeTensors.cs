@@ -21,6 +21,13 @@ public static class SafeTensors
     public const long MaxHeaderBytes = 100 << 20;
     /// <summary>Largest model file read.</summary>
     public const long MaxFileBytes = 4L << 30;
+
+    /// <summary>Lower-case hex SHA-256 of a model file's bytes (read through <see cref="InputFile"/>): what names the weights in shard fingerprints and texture keys.</summary>
+    public static string Sha256(string path)
+    {
+        using var file = InputFile.Open(path, "model file", MaxFileBytes);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
+    }
     /// <summary>Nesting the header may have: object → tensor → shape (the rest is slack for unknown keys).</summary>
     public const int MaxHeaderDepth = 8;
     /// <summary>Most dimensions one tensor may have.</summary>

@@ -13,27 +13,31 @@ namespace Creps.Render.Octaves;
 /// patchily; its luminance adds the grain at every scale while the colour of the place stays the model's. With no
 /// active layer a tile is exactly the inner generator's. Wraps <see cref="Inner"/>, does not own it.
 /// </summary>
-public sealed class OctaveGenerator : IGenerator
+public sealed class OctaveGenerator : IGenerator, IFootprintDependent
 {
-    const int LatentCache = 8;
     readonly OctaveCoordinates _coords;
     readonly float _psi;
-    readonly LayerCache _cache;
+    /// <summary>Stacks of the 8 most recent latents; shared by the generators of one stack at several footprints.</summary>
+    readonly StyleCache<OctaveLayers> _cache;
 
     /// <param name="inner">Renders the model and every layer.</param>
     /// <param name="layerPsi">Truncation ψ of the layers' latents.</param>
     public OctaveGenerator(IGenerator inner, OctaveSpec spec, OctaveFootprint footprint, float layerPsi = 1f)
-        : this(inner, spec, footprint, layerPsi, new OctaveCoordinates(inner.Model), new LayerCache()) { }
+        : this(inner, spec, footprint, layerPsi, new OctaveCoordinates(inner.Model), null) { }
 
-    OctaveGenerator(IGenerator inner, OctaveSpec spec, OctaveFootprint footprint, float layerPsi, OctaveCoordinates coords, LayerCache cache)
+    OctaveGenerator(IGenerator inner, OctaveSpec spec, OctaveFootprint footprint, float layerPsi, OctaveCoordinates coords, StyleCache<OctaveLayers>? cache)
     {
         spec.Validate();
-        Inner = inner; Spec = spec; Footprint = footprint; _psi = layerPsi; _coords = coords; _cache = cache;
+        Inner = inner; Spec = spec; Footprint = footprint; _psi = layerPsi; _coords = coords;
+        _cache = cache ?? new StyleCache<OctaveLayers>(8, l => new OctaveLayers(inner.Model, l, layerPsi, coords.Period));
         Active = OctaveWeights.Active(spec, footprint, inner.Model.Config.ImgResolution);
     }
 
     /// <summary>The same stack at another footprint (a bake's next mip level), sharing the layers' latents and means.</summary>
     public OctaveGenerator At(OctaveFootprint footprint) => new(Inner, Spec, footprint, _psi, _coords, _cache);
+
+    public IGenerator AtRegion(double x0, double y0, double x1, double y1, int width, int height) =>
+        At(OctaveFootprint.OfRegion(x0, y0, x1, y1, width, height));
 
     public IGenerator Inner { get; }
     public OctaveSpec Spec { get; }
@@ -52,7 +56,7 @@ public sealed class OctaveGenerator : IGenerator
         RenderArgs.CheckCoords(coords, axis);
         var baseLines = Inner.ComputeLines(latent, coords, axis);
         if (Active.Count == 0) return new OctaveLines(this, axis, baseLines, null, []);
-        var layers = LayersFor(latent);
+        var layers = _cache.Get(latent);
         var lines = new List<LineSet>(Active.Count);
         try
         {
@@ -100,23 +104,6 @@ public sealed class OctaveGenerator : IGenerator
     }
 
     public float[] Render(Latent latent, ReadOnlySpan<double> rows, ReadOnlySpan<double> cols) => Tiled.Render(this, latent, rows, cols);
-
-    /// <summary>The stack of <paramref name="latent"/>, from the cache of the most recent ones.</summary>
-    OctaveLayers LayersFor(Latent latent)
-    {
-        lock (_cache)
-        {
-            int i = _cache.FindIndex(e => e.Latent.Equals(latent));
-            var layers = i >= 0 ? _cache[i].Layers : new OctaveLayers(Model, latent, _psi, _coords.Period);
-            if (i >= 0) _cache.RemoveAt(i);
-            else if (_cache.Count == LatentCache) _cache.RemoveAt(0);
-            _cache.Add((latent, layers));
-            return layers;
-        }
-    }
-
-    /// <summary>Stacks of recent latents, most recent last; shared by the generators of one stack at several footprints.</summary>
-    sealed class LayerCache : List<(Latent Latent, OctaveLayers Layers)>;
 
     /// <summary>Nothing to free: the inner generator belongs to the caller, the layers' caches to the GC.</summary>
     public void Dispose() { }

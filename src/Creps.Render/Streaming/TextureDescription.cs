@@ -58,11 +58,7 @@ public sealed class TextureDescription
     }
 
     /// <summary>Lower-case hex SHA-256 of a model file, read through <see cref="InputFile"/>.</summary>
-    public static string HashModelFile(string path)
-    {
-        using var file = InputFile.Open(path, "model file", maxBytes: long.MaxValue);
-        return Convert.ToHexStringLower(SHA256.HashData(file));
-    }
+    public static string HashModelFile(string path) => Creps.Render.Model.SafeTensors.Sha256(path);
 
     public override string ToString() => $"texture {ContentKey[..12]} ({Model.Source}{(LatentLabel.Length > 0 ? ", " + LatentLabel : "")})";
 }

@@ -16,7 +16,19 @@ public static class RenderArgs
             if (!double.IsFinite(t) || Math.Abs(t) > 1e9) throw new ArgumentException($"{what}: coordinate {t} is not a finite number within ±1e9");
     }
 
-    public static void CheckCoords(ReadOnlySpan<double> coords, Axis axis) => CheckCoords(coords, axis == Axis.Rows ? "rows" : "columns");
+    public static void CheckCoords(ReadOnlySpan<double> coords, Axis axis) => CheckCoords(coords, AxisName(axis));
+
+    /// <summary>
+    /// What a backend that keeps its lines in host memory checks before its line pass: the coordinates, and the lines'
+    /// bytes (<see cref="IGenerator.LineBytesPerCoordinate"/> each) against <see cref="RenderLimits.MaxLineBytes"/>.
+    /// </summary>
+    public static void CheckHostLines(IGenerator g, ReadOnlySpan<double> coords, Axis axis)
+    {
+        CheckCoords(coords, axis);
+        RenderLimits.CheckLines(coords.Length, g.LineBytesPerCoordinate, AxisName(axis));
+    }
+
+    static string AxisName(Axis axis) => axis == Axis.Rows ? "rows" : "columns";
 
     /// <summary>
     /// The tile contract's arguments: both line sets live and computed by <paramref name="owner"/>, rows then columns,
