@@ -14,6 +14,8 @@ APT_PACKAGES=(
   glslang-tools spirv-tools           # Vulkan backend build: GLSL → SPIR-V compiler (glslangValidator) and spirv-val
   libvulkan1 mesa-vulkan-drivers      # Vulkan backend: loader and lavapipe (a CPU Vulkan device wherever there is no GPU)
   vulkan-validationlayers             # Vulkan tests: VK_LAYER_KHRONOS_validation (every Vulkan test fails on a message)
+  libglfw3 xvfb xauth                 # the demo viewer: GLFW windows (P/Invoke), and an X server for its window tests
+  clang zlib1g-dev gcc libc6-dev      # the C ABI: NativeAOT links libcreps.so with clang; the C tests are built by gcc
 )
 # bake's tests read KTX2 with the npm package ktx-parse under Node.js (tests/js); Debian's nodejs only where node is absent.
 command -v node >/dev/null && command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
