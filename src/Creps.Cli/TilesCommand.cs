@@ -16,13 +16,14 @@ namespace Creps.Cli;
 public static class TilesCommand
 {
     public const string Synopsis =
-        "tiles --model PATH " + LatentOptions.Synopsis + " --level L --x X0:X1 --y Y0:Y1\n" +
+        "tiles --model PATH " + LatentOptions.Synopsis + " --level L --x X0:X1 --y Y0:Y1 " + OctaveOptions.Synopsis + "\n" +
         "       [--page 128] [--border 4] [--backend cpu|vulkan|auto] [--budget-mb N] [--order random|morton]\n" +
         "       --out DIR [--stats FILE.json] [--png]";
 
     const string Description =
         "Renders pages of a texture's plane through the streaming service: level L cuts each unit square into 2^L×2^L pages of " +
-        "P×P texels plus a border of B on each side; each page is exactly `creps render --size (P+2B)x(P+2B) --region` of its bordered rectangle.";
+        "P×P texels plus a border of B on each side; each page is exactly `creps render --size (P+2B)x(P+2B) --region` of its bordered rectangle " +
+        "(with the same --octaves options).";
 
     /// <summary>Most pages one run may ask for.</summary>
     public const long MaxPages = 1 << 20;
@@ -31,6 +32,7 @@ public static class TilesCommand
     {
         var model = ModelOption.Create();
         var latent = new LatentOptions();
+        var octaves = new OctaveOptions();
         var level = Opt.Long("--level", 0, PageLayout.MaxAnyLevel, "L", "The level: 2^L×2^L pages per unit square of the plane. Required.");
         var xs = RangeOption("--x", "Page columns X0..X1, inclusive (negative allowed: --x -4:3). Required.");
         var ys = RangeOption("--y", "Page rows Y0..Y1, inclusive (rows run down the image). Required.");
@@ -59,6 +61,7 @@ public static class TilesCommand
             if (count > MaxPages) throw new UsageException($"--x {x0}:{x1} --y {y0}:{y1} is {count} pages; one run writes at most {MaxPages}");
             try { layout.Check(new PageKey(l, x0, y0)); layout.Check(new PageKey(l, x1, y1)); }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
+            var octaveSpec = octaves.Spec(p);
             string dir = p.Require(output);
             string? statsPath = p.GetValue(statsFile);
             if (statsPath != null) AtomicFileSet.CheckTarget(statsPath, overwrite: true);
@@ -69,7 +72,8 @@ public static class TilesCommand
             var m = ModelOption.Load(p, model);
             string modelPath = p.Require(model);
             var z = latent.Latent(p, m);
-            var texture = new TextureDescription(m, TextureDescription.HashModelFile(modelPath), z, layout);
+            var texture = new TextureDescription(m, TextureDescription.HashModelFile(modelPath), z, layout,
+                octaves: octaveSpec, octavePsi: (float)(p.GetValue(latent.Psi) ?? 1.0));
             long budgetBytes = (p.GetValue(budget) ?? 256) << 20;
             var options = EnvironmentVariables.Backend() with
             {
@@ -101,7 +105,7 @@ public static class TilesCommand
                              $"{stats.LineSetsReused} reused, peak host {RenderLimits.Bytes(stats.PeakHostBytes)} of {RenderLimits.Bytes(budgetBytes)}");
             return 0;
         });
-        command.Add([model, .. latent.All, level, xs, ys, page, border, backend, gpu.GpuTile, gpu.Fp16, budget, order, output, statsFile, png]);
+        command.Add([model, .. latent.All, level, xs, ys, .. octaves.All, page, border, backend, gpu.GpuTile, gpu.Fp16, budget, order, output, statsFile, png]);
         return command;
     }
 

@@ -9,10 +9,12 @@ namespace Creps.Render.Streaming;
 /// column lines per (texture, level, page-column), so a W×H block of pages costs W + H line sets while they fit; pages
 /// and lines share one LRU within the budget, pinned pages are never evicted. Thread-safe: one lock guards every
 /// queue, cache and counter; lines and pixels are computed outside it, on <see cref="StreamingOptions.Workers"/> threads.
+/// An octave texture's pages render through an OctaveGenerator at their level's footprint (LevelGenerators).
 /// </summary>
 public sealed class PageStreamer : IDisposable
 {
     readonly IGenerator _gen;
+    readonly LevelGenerators _levels;
     readonly bool _ownsGenerator;
     readonly bool _linesOnDevice;
     readonly int _maxInFlight;
@@ -42,6 +44,7 @@ public sealed class PageStreamer : IDisposable
         if (Options.MaxInFlight < 0) throw new ArgumentException($"max in flight {Options.MaxInFlight} is negative");
         if (Options.HostBudgetBytes < 1 || Options.DeviceBudgetBytes < 1) throw new ArgumentException("budgets must be positive");
         _gen = generator;
+        _levels = new LevelGenerators(generator);
         _ownsGenerator = ownsGenerator;
         _linesOnDevice = generator is Vulkan.VulkanGenerator;
         _maxInFlight = Options.MaxInFlight > 0 ? Options.MaxInFlight : Options.Workers;
@@ -58,9 +61,9 @@ public sealed class PageStreamer : IDisposable
     /// live in host memory): a host budget below this can render nothing.
     /// </summary>
     public long MinimumHostBytes(TextureDescription texture) =>
-        texture.Layout.PageBytes + (_linesOnDevice ? 0 : 2 * LineBytes(texture));
+        texture.Layout.PageBytes + (_linesOnDevice ? 0 : 2 * _levels.MaxLineBytesPerCoordinate(texture) * texture.Layout.Texels);
 
-    long LineBytes(TextureDescription t) => _gen.LineBytesPerCoordinate * t.Layout.Texels;
+    long LineBytes(TextureDescription t, int level) => _levels.For(t, level).LineBytesPerCoordinate * t.Layout.Texels;
 
     // ---- requests ----
 
@@ -319,7 +322,7 @@ public sealed class PageStreamer : IDisposable
         var colId = new LineId(t.ContentKey, job.Key.Level, Axis.Cols, job.Key.X);
         _lines.TryGetValue(rowId, out var rows);
         _lines.TryGetValue(colId, out var cols);
-        long lineBytes = LineBytes(t), pageBytes = t.Layout.PageBytes;
+        long lineBytes = LineBytes(t, job.Key.Level), pageBytes = t.Layout.PageBytes;
         long missing = (rows == null ? lineBytes : 0) + (cols == null ? lineBytes : 0);
         long hostNeed = pageBytes + (_linesOnDevice ? 0 : missing), deviceNeed = _linesOnDevice ? missing : 0;
         if (rows != null) rows.Refs++;
@@ -387,7 +390,7 @@ public sealed class PageStreamer : IDisposable
             var cols = Lines(t, plan.Cols, plan.ComputeCols);
             int n = t.Layout.Texels;
             var texels = new float[3L * n * n];
-            _gen.RenderTile(t.Latent, rows, cols, new TileRect(0, 0, n, n), new PlanarView(texels, n, n));
+            _levels.For(t, job.Key.Level).RenderTile(t.Latent, rows, cols, new TileRect(0, 0, n, n), new PlanarView(texels, n, n));
             lock (_gate)
             {
                 ReleaseLines(plan);
@@ -414,7 +417,7 @@ public sealed class PageStreamer : IDisposable
     {
         if (!compute) return entry.Ready.Task.GetAwaiter().GetResult();
         LineSet lines;
-        try { lines = _gen.ComputeLines(t.Latent, t.Layout.AxisCoords(entry.Id.Level, entry.Id.Index), entry.Id.Axis); }
+        try { lines = _levels.For(t, entry.Id.Level).ComputeLines(t.Latent, t.Layout.AxisCoords(entry.Id.Level, entry.Id.Index), entry.Id.Axis); }
         catch (Exception e)
         {
             lock (_gate)

@@ -23,13 +23,13 @@ public static class StreamingHarness
         return string.Join(",", new[] { x0, y0, x1, y1 }.Select(v => v.ToString("G17", CultureInfo.InvariantCulture)));
     }
 
-    /// <summary>`creps render --model PATH --seed S --size T×T --region … --out x.f32` of the page's bordered rectangle.</summary>
-    public static float[] CliRender(string modelPath, uint seed, PageLayout layout, PageKey key, string dir)
+    /// <summary>`creps render --model PATH --seed S --size T×T --region … [extra] --out x.f32` of the page's bordered rectangle.</summary>
+    public static float[] CliRender(string modelPath, uint seed, PageLayout layout, PageKey key, string dir, params string[] extra)
     {
         string outPath = Path.Combine(dir, $"ref-{key.Level}-{key.X}-{key.Y}.f32");
         int t = layout.Texels;
-        var (code, _, err) = CliRenderTests.Run("render", "--model", modelPath, "--seed", seed.ToString(CultureInfo.InvariantCulture),
-            "--size", $"{t}x{t}", "--region", RegionText(layout, key), "--out", outPath);
+        var (code, _, err) = CliRenderTests.Run(["render", "--model", modelPath, "--seed", seed.ToString(CultureInfo.InvariantCulture),
+            "--size", $"{t}x{t}", "--region", RegionText(layout, key), .. extra, "--out", outPath]);
         Assert.That(code, Is.EqualTo(0), err);
         return Fixtures.ReadF32(outPath);
     }
