@@ -6,17 +6,23 @@ namespace Creps.Render.Octaves;
 
 /// <summary>
 /// The detail layers of one base latent: layer k's latent (the model's mapping of a seed hashed from the base ws and k),
-/// its row and column offsets, and its luminance statistics: the mean its detail is measured from, and its fine-scale
-/// energy, from which its gain matches the base latent's own (k = 0) — the grain of a soft snowfield stays soft at every
-/// zoom and a rocky seed's rough.
+/// its row and column offsets, its difference shift, and the contrast that scales its detail to the base latent's.
+/// A layer's detail is a band-pass of the layer: its luminance at u + h minus at u − h, h half a native pixel in a
+/// direction drawn per layer (<see cref="Shift"/>). A difference of two shifted copies has no mean and almost none of the
+/// layer's large-scale variation (its response falls linearly with frequency below a native pixel), so each layer adds
+/// its fine structure — relief — rather than a second copy of the whole terrain: the stack keeps the base's local mean,
+/// and a layer fading in or out changes the picture by its fine grain only (see OctaveWeights). Both copies are CREPS
+/// renders of per-axis shifted coordinates, so rows and columns stay separable and tiles exact.
 /// All derive from the base ws alone, so a seed, a z file or a ws file each get their own reproducible stack.
 /// </summary>
 public sealed class OctaveLayers
 {
     /// <summary>Rec. 601 luma: detail enters as luminance (see OctaveGenerator).</summary>
     public const float LumaR = 0.299f, LumaG = 0.587f, LumaB = 0.114f;
-    /// <summary>The mean is taken over MeanSamples² pixels spread over MeanSamples·φ layer units per axis.</summary>
-    public const int MeanSamples = 64;
+    /// <summary>Statistics are taken over StatSamples² pixels (a layer's spread over StatSamples·φ layer units per axis).</summary>
+    public const int StatSamples = 64;
+    /// <summary>The difference shift 2h, in native pixels of the layer (1/R of its plane).</summary>
+    public const double ShiftNativePixels = 1;
     const double Golden = 1.6180339887498949;
 
     readonly CrepsModel _model;
@@ -25,7 +31,7 @@ public sealed class OctaveLayers
     readonly double _period;
     readonly Dictionary<int, Latent> _latents = new();
     readonly Latent _base;
-    readonly Dictionary<int, (float Mean, double Grain)> _stats = new();
+    readonly Dictionary<int, double> _spread = new();
 
     public OctaveLayers(CrepsModel model, Latent baseLatent, float psi, double period)
     {
@@ -55,51 +61,52 @@ public sealed class OctaveLayers
     }
 
     /// <summary>
-    /// Layer k's luminance mean and grain (k = 0: the base latent's), rendered once by <paramref name="g"/>. The mean from
-    /// MeanSamples² pixels on a grid of spacing φ layer units from the layer's offsets — far apart, so nearly independent
-    /// samples of the whole plane (within ~0.003), contiguous enough for every backend's phase reduction. The grain is the
-    /// variance of the luminance Laplacian of a MeanSamples² patch at two pixels per native pixel (1/R of the plane): the
-    /// base latent's on its own tile (far from it the model is softer), each layer's where it is evaluated.
+    /// Layer k's half shift h along <paramref name="axis"/>, in layer units: half of <see cref="ShiftNativePixels"/> native
+    /// pixels in a direction drawn per layer, so the layers' relief is lit from every side and the sum has no grain direction.
     /// </summary>
-    public (float Mean, double Grain) Stats(IGenerator g, int k)
+    public double Shift(int k, Axis axis)
     {
-        lock (_stats) if (_stats.TryGetValue(k, out var st)) return st;
-        int n = MeanSamples, nn = n * n;
-        double[] Spread(Axis a) { double o = Offset(k, a); return Grid.Centers(o, o + n * Golden, n); }
-        float[] img = g.Render(Latent(k), Spread(Coordinates.Axis.Rows), Spread(Coordinates.Axis.Cols));
-        double sum = 0;
-        for (int i = 0; i < nn; i++) sum += Luma(img[i], img[nn + i], img[2 * nn + i]);
-        double patchSide = n / (2.0 * _model.Config.ImgResolution);
-        // The base latent's grain where it was trained and is seen whole (its tile from the origin); a layer's at its offsets.
-        double[] Patch(Axis a) { double o = k == 0 ? 0 : Offset(k, a); return Grid.Centers(o, o + patchSide, n); }
-        float[] patch = g.Render(Latent(k), Patch(Coordinates.Axis.Rows), Patch(Coordinates.Axis.Cols));
-        var stats = ((float)(sum / nn), LaplacianVariance(patch, n));
-        lock (_stats) _stats[k] = stats;
-        return stats;
+        double angle = 2 * Math.PI * ((SplitMix(_baseKey ^ ~(ulong)k * 0xA24BAED4963EE407UL) >> 11) * Math.ScaleB(1.0, -53));
+        double h = 0.5 * ShiftNativePixels / _model.Config.ImgResolution;
+        return axis == Axis.Rows ? h * Math.Sin(angle) : h * Math.Cos(angle);
     }
 
-    /// <summary>Layer k's mean and the gain that gives it the base latent's grain (0 for a flat layer).</summary>
-    public (float Mean, float Contrast) Detail(IGenerator g, int k)
+    /// <summary>
+    /// The luminance spread, rendered once by <paramref name="g"/>: k = 0 the base latent's standard deviation over its
+    /// own tile (StatSamples² pixel centres of [0, 1)²), k ≥ 1 the standard deviation of layer k's detail (luma at u + h
+    /// minus at u − h) over StatSamples² points on a grid of spacing φ layer units from its offsets — far apart, so nearly
+    /// independent samples of the whole plane, contiguous enough for every backend's phase reduction.
+    /// </summary>
+    public double Spread(IGenerator g, int k)
     {
-        var (mean, grain) = Stats(g, k);
-        double baseGrain = Stats(g, 0).Grain;
-        return (mean, grain > 1e-12 ? (float)Math.Sqrt(baseGrain / grain) : 0f);
-    }
-
-    /// <summary>Variance of the 4-neighbour Laplacian of the luminance of a planar n×n image (interior pixels).</summary>
-    static double LaplacianVariance(float[] img, int n)
-    {
+        lock (_spread) if (_spread.TryGetValue(k, out var st)) return st;
+        int n = StatSamples;
+        double[] Axis(Axis a, double shift)
+        {
+            if (k == 0) return Grid.Centers(0, 1, n);
+            double o = Offset(k, a) + shift * Shift(k, a);
+            return Grid.Centers(o, o + n * Golden, n);
+        }
+        float[] plus = g.Render(Latent(k), Axis(Coordinates.Axis.Rows, 1), Axis(Coordinates.Axis.Cols, 1));
+        float[]? minus = k == 0 ? null : g.Render(Latent(k), Axis(Coordinates.Axis.Rows, -1), Axis(Coordinates.Axis.Cols, -1));
         int nn = n * n;
-        double L(int i, int j) => Luma(img[i * n + j], img[nn + i * n + j], img[2 * nn + i * n + j]);
         double sum = 0, sq = 0;
-        for (int i = 1; i < n - 1; i++)
-            for (int j = 1; j < n - 1; j++)
-            {
-                double v = L(i - 1, j) + L(i + 1, j) + L(i, j - 1) + L(i, j + 1) - 4 * L(i, j);
-                sum += v; sq += v * v;
-            }
-        int m = (n - 2) * (n - 2);
-        return Math.Max(0, sq / m - sum / m * (sum / m));
+        for (int i = 0; i < nn; i++)
+        {
+            double v = Luma(plus[i], plus[nn + i], plus[2 * nn + i]);
+            if (minus != null) v -= Luma(minus[i], minus[nn + i], minus[2 * nn + i]);
+            sum += v; sq += v * v;
+        }
+        double spread = Math.Sqrt(Math.Max(0, sq / nn - sum / nn * (sum / nn)));
+        lock (_spread) _spread[k] = spread;
+        return spread;
+    }
+
+    /// <summary>The factor that gives layer k's detail the base latent's luminance spread (0 for a flat layer).</summary>
+    public float Contrast(IGenerator g, int k)
+    {
+        double s = Spread(g, k);
+        return s > 1e-9 ? (float)(Spread(g, 0) / s) : 0f;
     }
 
     public static float Luma(float r, float g, float b) => LumaR * r + LumaG * g + LumaB * b;

@@ -2,7 +2,7 @@ using Creps.Render.Coordinates;
 
 namespace Creps.Render.Octaves;
 
-/// <summary>An octave stack's lines for one axis range: the model's own lines and, per active layer, the inner generator's lines of its coordinates.</summary>
+/// <summary>An octave stack's lines for one axis range: the model's own lines and, per active layer, the inner generator's lines of its two shifted coordinates.</summary>
 public sealed class OctaveLines : LineSet
 {
     internal OctaveLines(OctaveGenerator owner, Axis axis, LineSet baseLines, OctaveLayers? layers, LineSet[] layerLines)
@@ -12,9 +12,9 @@ public sealed class OctaveLines : LineSet
     }
 
     public LineSet Base { get; }
-    /// <summary>The latents, offsets and means the layer lines were computed with (null without active layers).</summary>
+    /// <summary>The latents, offsets and spreads the layer lines were computed with (null without active layers).</summary>
     internal OctaveLayers? Layers { get; }
-    /// <summary>One line set per active layer, in the generator's <see cref="OctaveGenerator.Active"/> order.</summary>
+    /// <summary>Two line sets per active layer (u + h, then u − h), in the generator's <see cref="OctaveGenerator.Active"/> order.</summary>
     public IReadOnlyList<LineSet> LayerLines { get; }
 
     public override long Bytes => Base.Bytes + LayerLines.Sum(l => l.Bytes);

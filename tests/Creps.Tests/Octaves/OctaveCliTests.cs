@@ -24,8 +24,8 @@ public class OctaveCliTests
         Assert.That(File.ReadAllBytes(Path.Combine(_dir, "zero.f32")), Is.EqualTo(File.ReadAllBytes(Path.Combine(_dir, "plain.f32"))));
         r = Render("on.f32", 24, "--octaves", "32");
         Assert.That(r.Code, Is.EqualTo(0), r.ToString());
-        // x_k = log2(2^k · 16 · 2e-4/24) = k − 12.87 (R = 16); a 24-px view keeps x in (−1 − log2 24, −1): k = 8..11.
-        Assert.That(r.Stderr, Does.Contain("octaves 32 gain 1 scale 2: 4 layer(s) active (k = 8..11)"));
+        // x_k = log2(2^k · 16 · 2e-4/24) = k − 12.87 (R = 16); a 24-px view keeps x in (1 − log2 24, 0.5): k = 10..13.
+        Assert.That(r.Stderr, Does.Contain("octaves 32 gain 1 scale 2: 4 layer(s) active (k = 10..13)"));
         Assert.That(File.ReadAllBytes(Path.Combine(_dir, "on.f32")), Is.Not.EqualTo(File.ReadAllBytes(Path.Combine(_dir, "plain.f32"))));
     }
 

@@ -11,17 +11,19 @@ public class OctaveMathTests
     static CrepsModel Terrain => CrepsModel.Load(Path.Combine(Fixtures.RepoRoot, "models", "terrain.safetensors"));
 
     [Test]
-    public void WeightIsOneFromSixOutputPixelsPerNativePixelAndZeroAtTwo()
+    public void WeightIsOneFromThreeOutputPixelsPerNativePixelAndZeroBelowOne()
     {
         var spec = new OctaveSpec(4);
-        // Layer 1 at λ = 2, R = 64: one native pixel is 1/128 of the base plane.
+        // Layer 1 at λ = 2, R = 64: one native pixel is 1/128 of the base plane; x = log2(128·pixel).
         Assert.That(OctaveWeights.Weight(spec, 1, new OctaveFootprint(1.0 / 1024, 1), 64), Is.EqualTo(1.0));   // 8 output px
-        Assert.That(OctaveWeights.Weight(spec, 1, new OctaveFootprint(1.0 / 256, 1), 64), Is.EqualTo(0.0));    // 2 output px
-        Assert.That(OctaveWeights.Weight(spec, 1, new OctaveFootprint(Math.Pow(2, -8.75), 1), 64), Is.EqualTo(0.5).Within(1e-9)); // halfway, x = −1.75
-        // Fade-out: the view holds ½ native pixel (weight 0), 8 (weight 1), 2 (halfway).
-        Assert.That(OctaveWeights.Weight(spec, 1, new OctaveFootprint(1.0 / 1e6, 0.5 / 128), 64), Is.EqualTo(0.0));
-        Assert.That(OctaveWeights.Weight(spec, 1, new OctaveFootprint(1.0 / 1e6, 2.0 / 128), 64), Is.EqualTo(0.5).Within(1e-12));
-        Assert.That(OctaveWeights.Weight(spec, 1, new OctaveFootprint(1.0 / 1e6, 8.0 / 128), 64), Is.EqualTo(1.0));
+        Assert.That(OctaveWeights.Weight(spec, 1, new OctaveFootprint(1.0 / 64, 1), 64), Is.EqualTo(0.0));     // ½ output px
+        Assert.That(OctaveWeights.Weight(spec, 1, new OctaveFootprint(Math.Pow(2, -7.5), 1), 64), Is.EqualTo(0.5).Within(1e-9)); // halfway, x = −0.5
+        // One output pixel (x = 0): a quarter into the fade-in, smootherstep(¼) = 53/512.
+        Assert.That(OctaveWeights.Weight(spec, 1, new OctaveFootprint(1.0 / 128, 1), 64), Is.EqualTo(53.0 / 512).Within(1e-12));
+        // Fade-out: the view holds 2 native pixels (weight 0), 16 (weight 1), 2^2.5 (halfway).
+        Assert.That(OctaveWeights.Weight(spec, 1, new OctaveFootprint(1.0 / 1e6, 2.0 / 128), 64), Is.EqualTo(0.0));
+        Assert.That(OctaveWeights.Weight(spec, 1, new OctaveFootprint(1.0 / 1e6, Math.Pow(2, -4.5)), 64), Is.EqualTo(0.5).Within(1e-9));
+        Assert.That(OctaveWeights.Weight(spec, 1, new OctaveFootprint(1.0 / 1e6, 16.0 / 128), 64), Is.EqualTo(1.0));
     }
 
     [Test]
@@ -34,7 +36,7 @@ public class OctaveMathTests
             double s = Math.Pow(10, -i / 100.0);
             var f = OctaveFootprint.OfRegion(0.3, 0.3, 0.3 + s, 0.3 + s, 256, 256);
             int active = OctaveWeights.Active(spec, f, 64).Count;
-            // The window is 8 octaves wide at 256² (x in (−9, −1)): 7 or 8 layers of λ = 2 once zoomed past the model.
+            // The window is 7.5 octaves wide at 256² (x in (−7, 0.5)): 7 or 8 layers of λ = 2 once zoomed past the model.
             Assert.That(active, Is.LessThanOrEqualTo(8), $"span {s}");
             if (s <= 1e-2) Assert.That(active, Is.GreaterThanOrEqualTo(7), $"span {s}");
             for (int k = 1; k <= 48; k++)

@@ -24,8 +24,8 @@ public class OctaveStackTests
         Assert.That(BitEqual(stack.Render(latent, rows, cols), cpu.Render(latent, rows, cols)), Is.True);
     }
 
-    [TestCase(64)]    // the model's native resolution over its tile
-    [TestCase(256)]   // 4× over the tile: layer 1 sits exactly at the fade-in start (weight 0)
+    [TestCase(32)]    // half the model's native resolution over its tile
+    [TestCase(64)]    // native: layer 1's native pixel is half an output pixel, below the fade-in start (2^-0.5)
     public void WholeTileRenderHasNoActiveLayerAndIsThePlainRender(int size)
     {
         var m = Fixtures.Model("public-small");   // R = 64
@@ -52,7 +52,7 @@ public class OctaveStackTests
     {
         var (gen, cpu, latent, rows, cols, whole) = Zoomed();
         using var _ = cpu;
-        Assert.That(gen.Active.Count, Is.EqualTo(8), "x in (−1 − log2 300, −1) holds 8 layers");
+        Assert.That(gen.Active.Count, Is.EqualTo(7), "x in (1 − log2 300, 0.5) holds 7 layers (x = k − 23.25)");
         float[] plain = cpu.Render(latent, rows, cols);
         double Spread(float[] img) { var r = img.AsSpan(0, W * H).ToArray(); return r.Max() - r.Min(); }
         Assert.That(Spread(plain), Is.LessThan(0.02), "at span 3e-5 the plain model is flat");

@@ -53,10 +53,10 @@ public class StreamingOctaveTests
         Assert.That(tex.ToString(), Does.EndWith(", octaves 24 gain 1 scale 2)"));
         using var cpu = new CpuGenerator(tex.Model);
         using var streamer = new PageStreamer(cpu);
-        // Deep levels hold 2 layers at 24 texels (x in (−log2 24 + 1, −1) for λ = 2), each two line sets beside the model's.
+        // Deep levels hold 4 layers at 24 texels (x in (1 − log2 24, 0.5) for λ = 2), each two line sets beside the model's.
         long perCoordinate = cpu.LineBytesPerCoordinate * tex.Layout.Texels;
         Assert.That(streamer.MinimumHostBytes(plain), Is.EqualTo(plain.Layout.PageBytes + 2 * perCoordinate));
-        Assert.That(streamer.MinimumHostBytes(tex), Is.EqualTo(tex.Layout.PageBytes + 2 * 5 * perCoordinate));
+        Assert.That(streamer.MinimumHostBytes(tex), Is.EqualTo(tex.Layout.PageBytes + 2 * 9 * perCoordinate));
     }
 
     [Test]
