@@ -5,11 +5,11 @@ Renders 256x256 views of one point of a model's plane with the built CLI (`creps
 `--octaves N`, and measures on the luminance of the 8-bit image (official rule):
   * HF energy: the variance of the 4-neighbour Laplacian, at spans 1, 1e-2, 1e-4, 1e-6, 1e-9, 1e-12;
   * continuity: the mean absolute change (8-bit levels) between the render at span s and the render at 1.1*s resampled
-    (bilinear) to the frame of s, for s = 10^(-i/3), i = 0..36 - plotted over the 12 decades.
+    (bilinear) to the frame of s, for s = 10^(-i/P), i = 0..12P (P = --per-decade, default 2) - plotted over the 12 decades.
 
 Usage (from the repository root, after `dotnet build Creps.sln -c Release`):
   /usr/bin/python3 tools/octave_metrics.py [--model models/terrain.safetensors] [--seed 5] [--point 0.37,0.61]
-      [--octaves 48] [--scale 2] [--out-plot models/octave-continuity.png] [--skip-continuity]
+      [--octaves 48] [--scale 2] [--per-decade 2] [--out-plot models/octave-continuity-seedS.png] [--skip-continuity]
 Prints Markdown tables (what BENCHMARKS.md holds).
 """
 import argparse, os, subprocess, sys, tempfile
@@ -88,10 +88,12 @@ def main():
     ap.add_argument("--point", default="0.37,0.61")
     ap.add_argument("--octaves", type=int, default=48)
     ap.add_argument("--scale", type=float, default=2.0)
-    ap.add_argument("--out-plot", default=os.path.join(ROOT, "models", "octave-continuity.png"))
+    ap.add_argument("--per-decade", type=int, default=2)
+    ap.add_argument("--out-plot", default=None)
     ap.add_argument("--skip-continuity", action="store_true")
     args = ap.parse_args()
     args.point = tuple(float(v) for v in args.point.split(","))
+    args.out_plot = args.out_plot or os.path.join(ROOT, "models", f"octave-continuity-seed{args.seed}.png")
     with tempfile.TemporaryDirectory() as tmp:
         print(f"model {os.path.relpath(args.model, ROOT)}, seed {args.seed}, point {args.point}, {SIZE}x{SIZE}, "
               f"--octaves {args.octaves} --octave-scale {args.scale}\n")
@@ -104,7 +106,7 @@ def main():
             print(f"| {span:g} | {p:.3g} | {p / ref[0]:.3g} | {o:.3g} | {o / ref[0]:.3g} |", flush=True)
         if args.skip_continuity:
             return
-        spans = [10 ** (-i / 3) for i in range(37)]
+        spans = [10 ** (-i / args.per_decade) for i in range(12 * args.per_decade + 1)]
         curves = {False: [], True: []}
         for octaves in (False, True):
             for s in spans:
