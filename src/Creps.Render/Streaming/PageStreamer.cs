@@ -550,6 +550,7 @@ public sealed partial class PageStreamer : IDisposable
             _completed.Clear();
             ReleaseAtlas();
         }
+        _atlas?.FlushPending();   // the device table names no page of this service any more
         if (_ownsGenerator) _gen.Dispose();
     }
 
