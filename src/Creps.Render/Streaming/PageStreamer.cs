@@ -10,8 +10,9 @@ namespace Creps.Render.Streaming;
 /// and lines share one LRU within the budget, pinned pages are never evicted. Thread-safe: one lock guards every
 /// queue, cache and counter; lines and pixels are computed outside it, on <see cref="StreamingOptions.Workers"/> threads.
 /// An octave texture's pages render through an OctaveGenerator at their level's footprint (LevelGenerators).
+/// With a <see cref="PageAtlas"/> pages live in the atlas's slots instead of host memory (see PageStreamer.Atlas.cs).
 /// </summary>
-public sealed class PageStreamer : IDisposable
+public sealed partial class PageStreamer : IDisposable
 {
     readonly IGenerator _gen;
     readonly LevelGenerators _levels;
@@ -37,6 +38,9 @@ public sealed class PageStreamer : IDisposable
 
     /// <param name="ownsGenerator">Dispose <paramref name="generator"/> with the service.</param>
     public PageStreamer(IGenerator generator, StreamingOptions? options = null, bool ownsGenerator = false)
+        : this(generator, options, ownsGenerator, null) { }
+
+    PageStreamer(IGenerator generator, StreamingOptions? options, bool ownsGenerator, PageAtlas? atlas)
     {
         ArgumentNullException.ThrowIfNull(generator);
         Options = options ?? StreamingOptions.Default;
@@ -48,6 +52,7 @@ public sealed class PageStreamer : IDisposable
         _ownsGenerator = ownsGenerator;
         _linesOnDevice = generator is Vulkan.VulkanGenerator;
         _maxInFlight = Options.MaxInFlight > 0 ? Options.MaxInFlight : Options.Workers;
+        if (atlas != null) UseAtlas(atlas);
         _workers = new Thread[Options.Workers];
         for (int i = 0; i < _workers.Length; i++)
         {
@@ -61,7 +66,7 @@ public sealed class PageStreamer : IDisposable
     /// live in host memory): a host budget below this can render nothing.
     /// </summary>
     public long MinimumHostBytes(TextureDescription texture) =>
-        texture.Layout.PageBytes + (_linesOnDevice ? 0 : 2 * _levels.MaxLineBytesPerCoordinate(texture) * texture.Layout.Texels);
+        HostPageBytes(texture) + (_linesOnDevice ? 0 : 2 * _levels.MaxLineBytesPerCoordinate(texture) * texture.Layout.Texels);
 
     long LineBytes(TextureDescription t, int level) => _levels.For(t, level).LineBytesPerCoordinate * t.Layout.Texels;
 
@@ -76,6 +81,7 @@ public sealed class PageStreamer : IDisposable
         ArgumentNullException.ThrowIfNull(texture);
         if (!ReferenceEquals(texture.Model, _gen.Model)) throw new ArgumentException("the texture's model is not the one this service's generator renders");
         texture.Layout.Check(key);
+        CheckAtlasLayout(texture);
         var id = new PageId(texture.ContentKey, key);
         var request = new PageRequest(this, texture, key, priority);
         lock (_gate)
@@ -231,8 +237,9 @@ public sealed class PageStreamer : IDisposable
             Remove(e);
             _pageEvictions++;
             Monitor.PulseAll(_gate);
-            return true;
         }
+        _atlas?.FlushPending();   // the device table stops naming the page now, not at the slot's next write
+        return true;
     }
 
     /// <summary>
@@ -292,9 +299,10 @@ public sealed class PageStreamer : IDisposable
                         if (_inFlight == 0)   // nobody will free anything: this page cannot fit
                         {
                             _queue.Remove(job);
-                            Fail(job, new InvalidOperationException(
-                                $"page {job.Key}: the host budget of {Options.HostBudgetBytes} bytes cannot hold it " +
-                                $"(one page with its lines needs {MinimumHostBytes(job.Texture)}; pinned pages hold {PinnedBytes()})"));
+                            Fail(job, new InvalidOperationException(_atlas != null && _atlas.FreeSlots == 0
+                                ? $"page {job.Key}: every one of the atlas's {_atlas.Slots} slots holds a pinned page"
+                                : $"page {job.Key}: the host budget of {Options.HostBudgetBytes} bytes cannot hold it " +
+                                  $"(one page with its lines needs {MinimumHostBytes(job.Texture)}; pinned pages hold {PinnedBytes()})"));
                             continue;
                         }
                     }
@@ -308,7 +316,8 @@ public sealed class PageStreamer : IDisposable
         }
     }
 
-    readonly record struct Plan(LineEntry Rows, bool ComputeRows, LineEntry Cols, bool ComputeCols, long PageBytes);
+    /// <summary>What a render reserved: its lines, the host bytes of its page buffer and, with an atlas, its slot (else −1).</summary>
+    readonly record struct Plan(LineEntry Rows, bool ComputeRows, LineEntry Cols, bool ComputeCols, long PageBytes, int Slot);
 
     /// <summary>
     /// Takes the job's line entries (existing ones referenced, missing ones created pending) and reserves its page buffer
@@ -322,12 +331,13 @@ public sealed class PageStreamer : IDisposable
         var colId = new LineId(t.ContentKey, job.Key.Level, Axis.Cols, job.Key.X);
         _lines.TryGetValue(rowId, out var rows);
         _lines.TryGetValue(colId, out var cols);
-        long lineBytes = LineBytes(t, job.Key.Level), pageBytes = t.Layout.PageBytes;
+        long lineBytes = LineBytes(t, job.Key.Level), pageBytes = HostPageBytes(t);
         long missing = (rows == null ? lineBytes : 0) + (cols == null ? lineBytes : 0);
         long hostNeed = pageBytes + (_linesOnDevice ? 0 : missing), deviceNeed = _linesOnDevice ? missing : 0;
         if (rows != null) rows.Refs++;
         if (cols != null) cols.Refs++;
-        if (!MakeRoom(hostNeed, onDevice: false) || !MakeRoom(deviceNeed, onDevice: true))
+        int slot = -1;
+        if (!MakeRoom(hostNeed, onDevice: false) || !MakeRoom(deviceNeed, onDevice: true) || !TakeSlot(out slot))
         {
             if (rows != null) rows.Refs--;
             if (cols != null) cols.Refs--;
@@ -338,7 +348,7 @@ public sealed class PageStreamer : IDisposable
         rows ??= NewPendingLines(rowId, lineBytes);
         cols ??= NewPendingLines(colId, lineBytes);
         _linesReused += (computeRows ? 0 : 1) + (computeCols ? 0 : 1);
-        plan = new Plan(rows, computeRows, cols, computeCols, pageBytes);
+        plan = new Plan(rows, computeRows, cols, computeCols, pageBytes, slot);
         return true;
     }
 
@@ -388,13 +398,12 @@ public sealed class PageStreamer : IDisposable
         {
             var rows = Lines(t, plan.Rows, plan.ComputeRows);
             var cols = Lines(t, plan.Cols, plan.ComputeCols);
-            int n = t.Layout.Texels;
-            var texels = new float[3L * n * n];
-            _levels.For(t, job.Key.Level).RenderTile(t.Latent, rows, cols, new TileRect(0, 0, n, n), new PlanarView(texels, n, n));
+            var page = plan.Slot >= 0 ? RenderIntoAtlas(job, rows, cols, plan.Slot) : HostPage(t, job.Key, RenderOnHost(t, job.Key.Level, rows, cols));
             lock (_gate)
             {
                 ReleaseLines(plan);
-                Publish(job, new Page(t, job.Key, texels), plan.PageBytes);
+                _host -= plan.PageBytes - page.Bytes;   // what the render held beyond the page it keeps (an upload's or encoding's float buffer)
+                Publish(job, page, page.Bytes);
             }
         }
         catch (Exception e)
@@ -403,6 +412,7 @@ public sealed class PageStreamer : IDisposable
             {
                 ReleaseLines(plan);
                 _host -= plan.PageBytes;
+                if (plan.Slot >= 0) ReleaseSlot(plan.Slot, t, job.Key);
                 Fail(job, e);
             }
         }
@@ -410,6 +420,24 @@ public sealed class PageStreamer : IDisposable
         {
             lock (_gate) { _inFlight--; Monitor.PulseAll(_gate); }
         }
+    }
+
+    /// <summary>The rendered planar texels as a host page in <see cref="StreamingOptions.HostPageFormat"/>.</summary>
+    Page HostPage(TextureDescription t, PageKey key, float[] planar)
+    {
+        var format = Options.HostPageFormat;
+        if (format == PageFormat.Float32Planar) return new Page(t, key, planar);
+        var encoded = new byte[format.PageBytes(t.Layout)];
+        format.Encode(planar, t.Layout.Texels, encoded);
+        return new Page(t, key, format, encoded);
+    }
+
+    float[] RenderOnHost(TextureDescription t, int level, LineSet rows, LineSet cols)
+    {
+        int n = t.Layout.Texels;
+        var texels = new float[3L * n * n];
+        _levels.For(t, level).RenderTile(t.Latent, rows, cols, new TileRect(0, 0, n, n), new PlanarView(texels, n, n));
+        return texels;
     }
 
     /// <summary>The entry's lines: computed here if this render created the entry, else awaited from the render computing them.</summary>
@@ -463,7 +491,7 @@ public sealed class PageStreamer : IDisposable
             old.Refs = 0;
             Remove(old);
         }
-        var entry = new PageEntry(job.Id, page) { Bytes = bytes, Refs = pins };
+        var entry = new PageEntry(job.Id, page) { Bytes = bytes, Refs = pins, OnDevice = page.AtlasSlot >= 0 };
         _pages.Add(job.Id, entry);
         entry.Node = _lru.AddFirst(entry);
         _rendered++;
@@ -502,7 +530,10 @@ public sealed class PageStreamer : IDisposable
         Uncharge(e.Bytes, e.OnDevice);
         switch (e)
         {
-            case PageEntry p: _pages.Remove(p.Id); break;
+            case PageEntry p:
+                _pages.Remove(p.Id);
+                if (p.Page.AtlasSlot >= 0) ReleaseSlot(p.Page.AtlasSlot, p.Page.Texture, p.Page.Key);
+                break;
             case LineEntry l: _lines.Remove(l.Id); l.Lines?.Dispose(); break;
         }
     }
@@ -530,7 +561,9 @@ public sealed class PageStreamer : IDisposable
         {
             foreach (var e in _lru.ToList()) Remove(e);
             _completed.Clear();
+            ReleaseAtlas();
         }
+        _atlas?.FlushPending();   // the device table names no page of this service any more
         if (_ownsGenerator) _gen.Dispose();
     }
 
