@@ -10,6 +10,8 @@ public static class ShaderCode
     public const string PixelFp16 = "pixel_fp16";
     /// <summary>The demo viewer's full-screen triangle and its page-table drawing pass (graphics shaders).</summary>
     public const string ViewVertex = "view_vertex", ViewFragment = "view_fragment";
+    /// <summary>Page-table lookups with page_table.glsl, one per query (the streaming atlas's device probe).</summary>
+    public const string PageTableProbe = "page_table_probe";
 
     /// <summary>The SPIR-V words of shader <paramref name="name"/> (without extension).</summary>
     public static byte[] Load(string name)

@@ -10,7 +10,8 @@ public static class TexelEncoding
         TexelLayout.Rgb8 => 3,
         TexelLayout.Rgb16BigEndian => 6,
         TexelLayout.Rgba8 => 4,
-        TexelLayout.Rgba16Half => 8,
+        TexelLayout.Rgba16Half or TexelLayout.Rgba16Float => 8,
+        TexelLayout.Rgba32Float => 16,
         _ => throw new ArgumentOutOfRangeException(nameof(layout)),
     };
 
@@ -55,6 +56,24 @@ public static class TexelEncoding
                     BinaryPrimitives.WriteHalfLittleEndian(dst[(8 * x + 2)..], ToHalf(g[x]));
                     BinaryPrimitives.WriteHalfLittleEndian(dst[(8 * x + 4)..], ToHalf(b[x]));
                     BinaryPrimitives.WriteHalfLittleEndian(dst[(8 * x + 6)..], Half.One);
+                }
+                break;
+            case TexelLayout.Rgba16Float:
+                for (int x = 0; x < w; x++)
+                {
+                    BinaryPrimitives.WriteHalfLittleEndian(dst[(8 * x)..], (Half)r[x]);
+                    BinaryPrimitives.WriteHalfLittleEndian(dst[(8 * x + 2)..], (Half)g[x]);
+                    BinaryPrimitives.WriteHalfLittleEndian(dst[(8 * x + 4)..], (Half)b[x]);
+                    BinaryPrimitives.WriteHalfLittleEndian(dst[(8 * x + 6)..], Half.One);
+                }
+                break;
+            case TexelLayout.Rgba32Float:
+                for (int x = 0; x < w; x++)
+                {
+                    BinaryPrimitives.WriteSingleLittleEndian(dst[(16 * x)..], r[x]);
+                    BinaryPrimitives.WriteSingleLittleEndian(dst[(16 * x + 4)..], g[x]);
+                    BinaryPrimitives.WriteSingleLittleEndian(dst[(16 * x + 8)..], b[x]);
+                    BinaryPrimitives.WriteSingleLittleEndian(dst[(16 * x + 12)..], 1f);
                 }
                 break;
             default: throw new ArgumentOutOfRangeException(nameof(layout));
