@@ -1,4 +1,5 @@
 using Creps.Render.Vulkan;
+using Silk.NET.Core;
 using Silk.NET.Vulkan;
 
 namespace Creps.Demo;

@@ -1,5 +1,6 @@
 using Creps.Render.Vulkan;
 using Silk.NET.Vulkan;
+using Semaphore = Silk.NET.Vulkan.Semaphore;
 
 namespace Creps.Demo;
 

@@ -70,7 +70,7 @@ public sealed record Camera(PlaneCoordinate X, PlaneCoordinate Y, double Span)
     public Camera Pan(double dxPixels, double dyPixels, int width)
     {
         double perPixel = Span / width;
-        return Clamp(this with { X = X.Add(-dxPixels * perPixel), Y = Y.Add(-dyPixels * perPixel) });
+        return InPlane(this with { X = X.Add(-dxPixels * perPixel), Y = Y.Add(-dyPixels * perPixel) });
     }
 
     /// <summary>Zooms by <paramref name="factor"/> (below 1: in) keeping the plane point under window pixel (px, py) where it is.</summary>
@@ -80,17 +80,17 @@ public sealed record Camera(PlaneCoordinate X, PlaneCoordinate Y, double Span)
         double before = Span / width, after = span / width;
         // The point under the cursor is centre + (p − size/2)·perPixel before and after: move the centre by the difference.
         double ox = px - width / 2.0, oy = py - height / 2.0;
-        return Clamp(new Camera(X.Add(ox * (before - after)), Y.Add(oy * (before - after)), span));
+        return InPlane(new Camera(X.Add(ox * (before - after)), Y.Add(oy * (before - after)), span));
     }
 
-    Camera Clamp()
+    static Camera InPlane(Camera c)
     {
-        double x = X.ToDouble(), y = Y.ToDouble();
-        if (Math.Abs(x) <= PlaneLimit && Math.Abs(y) <= PlaneLimit) return this;
-        return this with
+        double x = c.X.ToDouble(), y = c.Y.ToDouble();
+        if (Math.Abs(x) <= PlaneLimit && Math.Abs(y) <= PlaneLimit) return c;
+        return c with
         {
-            X = Math.Abs(x) > PlaneLimit ? PlaneCoordinate.FromDouble(Math.CopySign(PlaneLimit, x)) : X,
-            Y = Math.Abs(y) > PlaneLimit ? PlaneCoordinate.FromDouble(Math.CopySign(PlaneLimit, y)) : Y,
+            X = Math.Abs(x) > PlaneLimit ? PlaneCoordinate.FromDouble(Math.CopySign(PlaneLimit, x)) : c.X,
+            Y = Math.Abs(y) > PlaneLimit ? PlaneCoordinate.FromDouble(Math.CopySign(PlaneLimit, y)) : c.Y,
         };
     }
 

@@ -92,14 +92,20 @@ internal sealed unsafe class ViewRenderer : IDisposable
         {
             var f = _frames[i] = new Frame();
             var alloc = new CommandBufferAllocateInfo(commandPool: commandPool, level: CommandBufferLevel.Primary, commandBufferCount: 1);
-            Check(vk.AllocateCommandBuffers(d, &alloc, &f.Cmd), "vkAllocateCommandBuffers");
+            CommandBuffer cmd;
+            Check(vk.AllocateCommandBuffers(d, &alloc, &cmd), "vkAllocateCommandBuffers");
+            f.Cmd = cmd;
             var fenceInfo = new FenceCreateInfo(flags: FenceCreateFlags.SignaledBit);
-            Check(vk.CreateFence(d, &fenceInfo, null, &f.Fence), "vkCreateFence");
+            Fence fence;
+            Check(vk.CreateFence(d, &fenceInfo, null, &fence), "vkCreateFence");
+            f.Fence = fence;
             f.Acquired = NewSemaphore();
             f.View = new HostBuffer(ctx, ViewHeaderBytes + LevelBytes * MaxLevels, BufferUsageFlags.StorageBufferBit);
             f.Hud = new HostBuffer(ctx, (ulong)(16 + hudBytes + 4), BufferUsageFlags.StorageBufferBit);
             var setAlloc = new DescriptorSetAllocateInfo(descriptorPool: descriptorPool, descriptorSetCount: 1, pSetLayouts: &setLayout);
-            Check(vk.AllocateDescriptorSets(d, &setAlloc, &f.Set), "vkAllocateDescriptorSets");
+            DescriptorSet set;
+            Check(vk.AllocateDescriptorSets(d, &setAlloc, &set), "vkAllocateDescriptorSets");
+            f.Set = set;
             var image = new DescriptorImageInfo(sampler, atlas, ImageLayout.General);
             var buffers = stackalloc DescriptorBufferInfo[3];
             buffers[0] = new DescriptorBufferInfo(pageTable, 0, pageTableBytes);
@@ -118,7 +124,7 @@ internal sealed unsafe class ViewRenderer : IDisposable
 
     Semaphore NewSemaphore()
     {
-        var info = new SemaphoreCreateInfo();
+        var info = new SemaphoreCreateInfo(flags: 0);
         Semaphore s;
         Check(_ctx.Vk.CreateSemaphore(_ctx.Device, &info, null, &s), "vkCreateSemaphore");
         return s;
@@ -164,7 +170,7 @@ internal sealed unsafe class ViewRenderer : IDisposable
             var stages = stackalloc PipelineShaderStageCreateInfo[2];
             stages[0] = new PipelineShaderStageCreateInfo(stage: ShaderStageFlags.VertexBit, module: vert, pName: main);
             stages[1] = new PipelineShaderStageCreateInfo(stage: ShaderStageFlags.FragmentBit, module: frag, pName: main);
-            var vertexInput = new PipelineVertexInputStateCreateInfo();
+            var vertexInput = new PipelineVertexInputStateCreateInfo(vertexBindingDescriptionCount: 0);
             var assembly = new PipelineInputAssemblyStateCreateInfo(topology: PrimitiveTopology.TriangleList);
             var viewport = new PipelineViewportStateCreateInfo(viewportCount: 1, scissorCount: 1);
             var raster = new PipelineRasterizationStateCreateInfo(polygonMode: PolygonMode.Fill, cullMode: CullModeFlags.None,

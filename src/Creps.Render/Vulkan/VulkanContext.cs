@@ -121,7 +121,8 @@ public sealed unsafe class VulkanContext : IDisposable
         {
             messenger?.Attach(vk, instance);
             var filter = options.QueueFamilyFilter;
-            var pick = DeviceSelection.Pick(vk, instance, options.Device, filter == null ? null : (d, f) => filter(instance, d, f));
+            var created = instance;   // a copy: the lambda cannot capture a local whose address was taken
+            var pick = DeviceSelection.Pick(vk, instance, options.Device, filter == null ? null : (d, f) => filter(created, d, f));
             float priority = 1f;
             var queueInfo = new DeviceQueueCreateInfo(queueFamilyIndex: pick.QueueFamily, queueCount: 1, pQueuePriorities: &priority);
             var features = new PhysicalDeviceFeatures { ShaderStorageImageWriteWithoutFormat = true };
