@@ -127,7 +127,7 @@ public sealed class ViewPlan
     public (double Coverage, int FinestDrawn, int CoarsestDrawn, bool FullResolution) Coverage(Func<PageKey, bool> resident, int pageSize)
     {
         var m = Levels[Fine];
-        double covered = 0;
+        double uncovered = 0;   // summed rather than the covered area, so a fully covered window is exactly 1
         int finest = -1, coarsest = int.MaxValue;
         bool full = Wanted.Where(w => w.Visible).All(w => resident(w.Key));
         for (long y = m.FirstY; y <= m.LastY; y++)
@@ -136,16 +136,17 @@ public sealed class ViewPlan
                 var (x0, y0, x1, y1) = PixelRect(m, x, y, pageSize);
                 double area = Math.Max(0, Math.Min(x1, Width) - Math.Max(x0, 0)) * Math.Max(0, Math.Min(y1, Height) - Math.Max(y0, 0));
                 if (area <= 0) continue;
-                for (PageKey? k = new PageKey(Fine, x, y); k is { } cur; k = cur.Parent)
+                bool hit = false;
+                for (PageKey? k = new PageKey(Fine, x, y); k is { } cur && !hit; k = cur.Parent)
                     if (resident(cur))
                     {
-                        covered += area;
+                        hit = true;
                         finest = Math.Max(finest, cur.Level);
                         coarsest = Math.Min(coarsest, cur.Level);
-                        break;
                     }
+                if (!hit) uncovered += area;
             }
-        return (Math.Min(1, covered / ((double)Width * Height)), finest, coarsest == int.MaxValue ? -1 : coarsest, full);
+        return (Math.Max(0, 1 - uncovered / ((double)Width * Height)), finest, coarsest == int.MaxValue ? -1 : coarsest, full);
     }
 }
 
