@@ -185,7 +185,7 @@ internal sealed unsafe class DemoApp : IDisposable
         foreach (var (k, p) in pinned)
             if (p.Pinned) scene.Streamer.Unpin(scene.Texture, k);
         if (result.Stale) return new FrameResult(null, null, 0, 0);
-        var rec = new FrameRecord(frame, t, intervalS * 1000, 0, cover.Coverage, plan.Fine, cover.FinestDrawn, cover.CoarsestDrawn, cover.FullResolution,
+        var rec = new FrameRecord(frame, w, h, t, intervalS * 1000, 0, cover.Coverage, plan.Fine, cover.FinestDrawn, cover.CoarsestDrawn, cover.FullResolution,
             plan.Wanted.Count(x => x.Visible), _wants.Requested, _wants.Pending, stats.ResidentPages, _camera.Span, plan.Magnified);
         return new FrameResult(rec, result.Rgb, result.Width, result.Height);
     }

@@ -37,7 +37,7 @@ internal sealed unsafe class DemoWindow : IDisposable
         {
             string why = Reason("no Vulkan loader");
             Glfw.Terminate();
-            throw new DemoUnavailableException($"no Vulkan for the window: {why}");
+            throw new DemoUnavailableException($"no Vulkan device for the window: {why}");
         }
         Glfw.WindowHint(Glfw.ClientApi, Glfw.NoApi);
         Glfw.WindowHint(Glfw.Resizable, Glfw.True);
@@ -63,7 +63,7 @@ internal sealed unsafe class DemoWindow : IDisposable
     public static string[] RequiredInstanceExtensions()
     {
         byte** names = Glfw.GetRequiredInstanceExtensions(out uint n);
-        if (names == null) throw new DemoUnavailableException($"no Vulkan surface support: {Reason("glfwGetRequiredInstanceExtensions returned none")}");
+        if (names == null) throw new DemoUnavailableException($"no Vulkan device for the window: {Reason("the Vulkan loader offers no surface extensions (no Vulkan driver?)")}");
         var result = new string[n];
         for (int i = 0; i < n; i++) result[i] = Marshal.PtrToStringUTF8((nint)names[i])!;
         return result;

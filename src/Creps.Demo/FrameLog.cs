@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Creps.Demo;
 
 /// <summary>One frame of <c>--stats</c>.</summary>
-public sealed record FrameRecord(int Frame, double TimeS, double FrameMs, double WorkMs, double Coverage, int LevelWanted, int LevelDrawnFinest,
+public sealed record FrameRecord(int Frame, int Width, int Height, double TimeS, double FrameMs, double WorkMs, double Coverage, int LevelWanted, int LevelDrawnFinest,
     int LevelDrawnCoarsest, bool FullResolution, int PagesWanted, int PagesRequested, int PagesInFlight, int PagesResident, double Span, bool Magnified);
 
 /// <summary>The per-frame records and the run's summary, written as one JSON file (<c>--stats</c>).</summary>
@@ -29,6 +29,8 @@ internal sealed class FrameLog
         {
             w.WriteStartObject();
             w.WriteNumber("frame", f.Frame);
+            w.WriteNumber("width", f.Width);
+            w.WriteNumber("height", f.Height);
             w.WriteNumber("t_s", Math.Round(f.TimeS, 4));
             w.WriteNumber("frame_ms", Math.Round(f.FrameMs, 3));
             w.WriteNumber("work_ms", Math.Round(f.WorkMs, 3));
