@@ -30,7 +30,7 @@ internal static class BitmapFont
     /// <summary>Whether glyph <paramref name="c"/> has ink at (x, y); unknown characters draw as '?'.</summary>
     public static bool Ink(char c, int x, int y)
     {
-        if (!Glyphs.TryGetValue(char.ToUpperInvariant(c), out var g)) g = Glyphs['?'];
+        if (!Glyphs.TryGetValue(c, out var g) && !Glyphs.TryGetValue(char.ToUpperInvariant(c), out g)) g = Glyphs['?'];
         return g[y * (GlyphWidth + 1) + x] == '#';
     }
 

@@ -181,7 +181,7 @@ internal sealed unsafe class DemoApp : IDisposable
         var stats = scene.Streamer.Stats();
         var hudLines = HudLines(plan, cover.FinestDrawn, stats);
         var result = _renderer.Draw(view => ViewTable.Write(view, plan, textureId, layout.PageSize, _hud),
-            hud => WriteHud(hud, hudLines), capture);
+            hud => WriteHud(hud, hudLines, w >= 960 ? 2u : 1u), capture);
         foreach (var (k, p) in pinned)
             if (p.Pinned) scene.Streamer.Unpin(scene.Texture, k);
         if (result.Stale) return new FrameResult(null, null, 0, 0);
@@ -193,18 +193,19 @@ internal sealed unsafe class DemoApp : IDisposable
     List<string> HudLines(ViewPlan plan, int finestDrawn, StreamingStats s) =>
     [
         $"FPS {_fps:0.0}  FRAME {1000 / Math.Max(_fps, 1e-3):0.0} MS",
-        $"ZOOM ×10^{_camera.ZoomLog10:0.00}  LEVEL {finestDrawn}/{plan.Fine}{(plan.Magnified ? " MAGNIFIED" : "")}",
+        $"ZOOM ×10^{_camera.ZoomLog10 + 0.0:0.00}  LEVEL {finestDrawn}/{plan.Fine}{(plan.Magnified ? " MAGNIFIED" : "")}",
         $"CENTRE {_camera.X.ToDouble().ToString("G10", CultureInfo.InvariantCulture)}, {_camera.Y.ToDouble().ToString("G10", CultureInfo.InvariantCulture)}",
         $"PAGES {s.ResidentPages} RES  {s.InFlight + s.QueueDepth} QUEUED  {_scene.Atlas.Slots} SLOTS",
         $"{_scene.BackendName} PAGES ON {_ctx.DeviceName}",
         _status.Length > 0 ? _status : $"{Path.GetFileNameWithoutExtension(_scene.ModelPath)} SEED {_scene.Seed} ψ {_scene.Psi:0.0}",
     ];
 
-    static void WriteHud(Span<byte> buffer, List<string> lines)
+    /// <summary>The HUD buffer of view_fragment.frag: width, height, scale (window pixels per mask cell), then the mask.</summary>
+    static void WriteHud(Span<byte> buffer, List<string> lines, uint scale)
     {
         BinaryPrimitives.WriteUInt32LittleEndian(buffer, HudWidth);
         BinaryPrimitives.WriteUInt32LittleEndian(buffer[4..], HudHeight);
-        BinaryPrimitives.WriteUInt32LittleEndian(buffer[8..], 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer[8..], scale);
         BitmapFont.Draw(buffer[16..], HudWidth, HudHeight, lines);
     }
 
