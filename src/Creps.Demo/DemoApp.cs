@@ -193,7 +193,7 @@ internal sealed unsafe class DemoApp : IDisposable
     List<string> HudLines(ViewPlan plan, int finestDrawn, StreamingStats s) =>
     [
         $"FPS {_fps:0.0}  FRAME {1000 / Math.Max(_fps, 1e-3):0.0} MS",
-        $"ZOOM ×10^{_camera.ZoomLog10 + 0.0:0.00}  LEVEL {finestDrawn}/{plan.Fine}{(plan.Magnified ? " MAGNIFIED" : "")}",
+        $"ZOOM ×10^{Math.Round(_camera.ZoomLog10, 2) + 0.0:0.00}  LEVEL {finestDrawn}/{plan.Fine}{(plan.Magnified ? " MAGNIFIED" : "")}",
         $"CENTRE {_camera.X.ToDouble().ToString("G10", CultureInfo.InvariantCulture)}, {_camera.Y.ToDouble().ToString("G10", CultureInfo.InvariantCulture)}",
         $"PAGES {s.ResidentPages} RES  {s.InFlight + s.QueueDepth} QUEUED  {_scene.Atlas.Slots} SLOTS",
         $"{_scene.BackendName} PAGES ON {_ctx.DeviceName}",
