@@ -178,9 +178,10 @@ internal sealed unsafe class DemoApp : IDisposable
             cover = plan.Coverage(PinResident, layout.PageSize);
         }
         uint textureId = scene.Atlas.TextureId(scene.Texture);
+        ulong levelsResident = plan.LevelsResident(scene.Resident);
         var stats = scene.Streamer.Stats();
         var hudLines = HudLines(plan, cover.FinestDrawn, stats);
-        var result = _renderer.Draw(view => ViewTable.Write(view, plan, textureId, layout.PageSize, _hud),
+        var result = _renderer.Draw(view => ViewTable.Write(view, plan, textureId, layout.PageSize, _hud, levelsResident),
             hud => WriteHud(hud, hudLines, w >= 960 ? 2u : 1u), capture);
         foreach (var (k, p) in pinned)
             if (p.Pinned) scene.Streamer.Unpin(scene.Texture, k);

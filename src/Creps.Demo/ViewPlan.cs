@@ -120,6 +120,20 @@ public sealed class ViewPlan
         return (ox, oy, ox + side, oy + side);
     }
 
+    /// <summary>Bit L set where some page of level L's rectangle (the window, plus the margin at the finest level) is resident: levels the shader may probe.</summary>
+    public ulong LevelsResident(Func<PageKey, bool> resident)
+    {
+        ulong mask = 0;
+        foreach (var m in Levels)
+        {
+            bool any = false;
+            for (long y = m.FirstY; y <= m.LastY && !any; y++)
+                for (long x = m.FirstX; x <= m.LastX && !any; x++) any = resident(new PageKey(m.Level, x, y));
+            if (any) mask |= 1UL << m.Level;
+        }
+        return mask;
+    }
+
     /// <summary>
     /// What the frame draws given which pages the shader can sample: the fraction of window pixels covered by a
     /// resident page (the wanted one or an ancestor) and the coarsest/finest level drawn, over the finer level's visible pages.

@@ -18,7 +18,6 @@ internal sealed unsafe class ViewRenderer : IDisposable
 {
     public const int FramesInFlight = 2;
     public const int MaxLevels = 63;
-    const int ViewHeaderBytes = 32, LevelBytes = 32;
 
     readonly VulkanContext _ctx;
     readonly KhrSwapchain _swapchain;
@@ -34,6 +33,7 @@ internal sealed unsafe class ViewRenderer : IDisposable
     Framebuffer[] _framebuffers = [];
     Semaphore[] _renderFinished = [];
     long _frameNumber;
+    readonly bool _presentAfterRendering;
 
     sealed class Frame
     {
@@ -50,6 +50,7 @@ internal sealed unsafe class ViewRenderer : IDisposable
     public ViewRenderer(VulkanContext ctx, KhrSwapchain swapchain, ImageView atlas, Buffer pageTable, ulong pageTableBytes, object queueLock, int hudBytes)
     {
         _ctx = ctx; _swapchain = swapchain; _queueLock = queueLock;
+        _presentAfterRendering = ctx.DeviceType == PhysicalDeviceType.Cpu;
         var vk = ctx.Vk;
         var d = ctx.Device;
 
@@ -100,7 +101,7 @@ internal sealed unsafe class ViewRenderer : IDisposable
             Check(vk.CreateFence(d, &fenceInfo, null, &fence), "vkCreateFence");
             f.Fence = fence;
             f.Acquired = NewSemaphore();
-            f.View = new HostBuffer(ctx, ViewHeaderBytes + LevelBytes * MaxLevels, BufferUsageFlags.StorageBufferBit);
+            f.View = new HostBuffer(ctx, ViewTable.HeaderBytes + ViewTable.LevelBytes * MaxLevels, BufferUsageFlags.StorageBufferBit);
             f.Hud = new HostBuffer(ctx, (ulong)(16 + hudBytes + 4), BufferUsageFlags.StorageBufferBit);
             var setAlloc = new DescriptorSetAllocateInfo(descriptorPool: descriptorPool, descriptorSetCount: 1, pSetLayouts: &setLayout);
             DescriptorSet set;
@@ -263,11 +264,11 @@ internal sealed unsafe class ViewRenderer : IDisposable
         var submit = new SubmitInfo(waitSemaphoreCount: 1, pWaitSemaphores: &acquired, pWaitDstStageMask: &waitStage,
             commandBufferCount: 1, pCommandBuffers: &cmd, signalSemaphoreCount: 1, pSignalSemaphores: &finished);
         bool presented;
-        lock (_queueLock)
-        {
-            Check(vk.QueueSubmit(_ctx.Queue, 1, &submit, fence), "vkQueueSubmit");
-            presented = _swapchain.Present(index, finished);
-        }
+        lock (_queueLock) Check(vk.QueueSubmit(_ctx.Queue, 1, &submit, fence), "vkQueueSubmit");
+        // A CPU implementation (lavapipe) presents synchronously: vkQueuePresentKHR would wait for the frame's rendering
+        // while holding the queue lock, and the service's page uploads would stall behind it. Wait outside the lock instead.
+        if (_presentAfterRendering) Check(vk.WaitForFences(_ctx.Device, 1, &fence, true, ulong.MaxValue), "vkWaitForFences");
+        lock (_queueLock) presented = _swapchain.Present(index, finished);
         _frameNumber++;
         byte[]? rgba = null;   // RGB8
         if (capture)

@@ -31,6 +31,7 @@ layout(std430, set = 0, binding = 2) readonly buffer View
     float fine_weight;    // trilinear weight of the finer level
     uint page_size;
     uint hud_on;
+    uvec2 levels_resident; // bit L (low word: 0..31, high: 32..63): some page of level L under the window is resident
     Level levels[];       // 0 .. fine
 };
 
@@ -51,12 +52,15 @@ uvec2 add64(uvec2 v, int d)
     return uvec2(lo, v.y + carry + (d < 0 ? 0xFFFFFFFFu : 0u));
 }
 
-// The texture at this pixel from level `level`, or its nearest resident ancestor; covered = false when none is resident.
-vec3 sample_level(uint level, out bool covered)
+// The texture at this pixel from level `level`, or its nearest resident ancestor; found = the level it came from, -1
+// when none is resident. Levels with nothing resident under the window are skipped without a probe.
+vec3 sample_level(uint level, out int found)
 {
     float p = float(page_size);
     for (int k = int(level); k >= 0; k--)
     {
+        uint bits = k < 32 ? levels_resident.x : levels_resident.y;
+        if ((bits & (1u << uint(k & 31))) == 0u) continue;
         Level l = levels[k];
         vec2 t = (gl_FragCoord.xy - window_centre) * l.rho + l.centre;
         vec2 page = floor(t / p);
@@ -64,11 +68,11 @@ vec3 sample_level(uint level, out bool covered)
         int slot = creps_page_slot(texture_id, uint(k), add64(l.origin_x, ip.x), add64(l.origin_y, ip.y));
         if (slot >= 0)
         {
-            covered = true;
+            found = k;
             return texture(atlas, creps_atlas_coord(slot, (t - page * p) / p)).rgb;
         }
     }
-    covered = false;
+    found = -1;
     return vec3(-1.0);
 }
 
@@ -82,13 +86,14 @@ uint hud_mask(ivec2 px)
 
 void main()
 {
-    bool fine_covered, coarse_covered = true;
-    vec3 v = sample_level(fine, fine_covered);
-    if (coarse != fine)
+    int fine_from, coarse_from;
+    vec3 v = sample_level(fine, fine_from);
+    // Nothing is resident between fine_from and fine: where fine_from <= coarse the coarser walk ends at the same page.
+    if (coarse != fine && !(fine_from >= 0 && fine_from <= int(coarse)))
     {
-        vec3 c = sample_level(coarse, coarse_covered);
-        if (fine_covered && coarse_covered) v = mix(c, v, fine_weight);
-        else if (coarse_covered) v = c;
+        vec3 c = sample_level(coarse, coarse_from);
+        if (fine_from < 0) v = c;
+        else if (coarse_from >= 0) v = mix(c, v, fine_weight);
     }
     vec3 bytes = floor(clamp(v * 127.5 + 128.0, 0.0, 255.0));
     vec3 rgb = bytes / 255.0;
