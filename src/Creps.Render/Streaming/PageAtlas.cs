@@ -28,7 +28,7 @@ namespace Creps.Render.Streaming;
 /// <item>A slot you found on the host (<see cref="Page.AtlasSlot"/>, <see cref="SlotOf"/>) stays that page's only while
 /// the page is resident: <see cref="PageStreamer.Pin"/> the pages a frame samples before recording it and unpin them
 /// once the frame is submitted (on this queue submission order is enough; on another queue, after its fence).</item>
-/// <item>The image is always in GENERAL layout (sample it with a sampler2DArray over <see cref="View"/>, or read it as a
+/// <item>The image is in GENERAL layout whenever no submission of Creps's is executing (sample it with a sampler2DArray over <see cref="View"/>, or read it as a
 /// storage image); its layers hold nothing meaningful until a page lands there.</item>
 /// </list>
 /// Device memory: the image, the table and a staging buffer of <see cref="StagingPages"/> pages, each its own
@@ -225,7 +225,9 @@ public sealed unsafe class PageAtlas : IDisposable
         {
             var region = new BufferImageCopy(0, 0, 0, new ImageSubresourceLayers(ImageAspectFlags.ColorBit, 0, (uint)slot, 1),
                 new Offset3D(0, 0, 0), new Extent3D((uint)Side, (uint)Side, 1));
-            Context.Vk.CmdCopyImageToBuffer(cmd, Image, ImageLayout.General, dst, 1, &region);
+            LayerLayout(cmd, slot, ImageLayout.General, ImageLayout.TransferSrcOptimal);
+            Context.Vk.CmdCopyImageToBuffer(cmd, Image, ImageLayout.TransferSrcOptimal, dst, 1, &region);
+            LayerLayout(cmd, slot, ImageLayout.TransferSrcOptimal, ImageLayout.General);
         });
     }
 
@@ -307,7 +309,9 @@ public sealed unsafe class PageAtlas : IDisposable
                 RecordBeforeWrite(cmd);
                 var region = new BufferImageCopy((ulong)(part * bytes), 0, 0, new ImageSubresourceLayers(ImageAspectFlags.ColorBit, 0, (uint)slot, 1),
                     new Offset3D(0, 0, 0), new Extent3D((uint)Side, (uint)Side, 1));
-                Context.Vk.CmdCopyBufferToImage(cmd, _staging, Image, ImageLayout.General, 1, &region);
+                LayerLayout(cmd, slot, ImageLayout.General, ImageLayout.TransferDstOptimal);
+                Context.Vk.CmdCopyBufferToImage(cmd, _staging, Image, ImageLayout.TransferDstOptimal, 1, &region);
+                LayerLayout(cmd, slot, ImageLayout.TransferDstOptimal, ImageLayout.General);
                 RecordPublish(cmd, textureId, key, slot);
             });
         }
@@ -334,6 +338,20 @@ public sealed unsafe class PageAtlas : IDisposable
     void CheckSlot(int slot)
     {
         if (slot < 0 || slot >= Slots) throw new ArgumentOutOfRangeException(nameof(slot), $"slot {slot} is outside 0..{Slots - 1}");
+    }
+
+    /// <summary>
+    /// One layer to a transfer layout and back, inside a submission of ours (copies in GENERAL draw performance
+    /// warnings): ordered after what came before in the submission and before what follows.
+    /// </summary>
+    void LayerLayout(CommandBuffer cmd, int slot, ImageLayout from, ImageLayout to)
+    {
+        var access = AccessFlags.TransferReadBit | AccessFlags.TransferWriteBit;
+        var b = new ImageMemoryBarrier(srcAccessMask: access | AccessFlags.ShaderWriteBit, dstAccessMask: access | AccessFlags.ShaderReadBit | AccessFlags.ShaderWriteBit,
+            oldLayout: from, newLayout: to, srcQueueFamilyIndex: Vk.QueueFamilyIgnored, dstQueueFamilyIndex: Vk.QueueFamilyIgnored, image: Image,
+            subresourceRange: new ImageSubresourceRange(ImageAspectFlags.ColorBit, 0, 1, (uint)slot, 1));
+        var stages = PipelineStageFlags.TransferBit | PipelineStageFlags.ComputeShaderBit;
+        Context.Vk.CmdPipelineBarrier(cmd, stages, stages, 0, 0, null, 0, null, 1, &b);
     }
 
     /// <summary>Everything submitted before (any stage, any write) happens before this submission's atlas writes.</summary>
@@ -404,7 +422,8 @@ public sealed unsafe class PageAtlas : IDisposable
         return mem;
     }
 
-    Buffer NewBuffer(ulong size, BufferUsageFlags usage, MemoryPropertyFlags want, out DeviceMemory memory, out ulong bytes)
+    /// <summary>A buffer with a dedicated allocation of its own (the atlas's table and staging, readback and probe buffers).</summary>
+    internal Buffer NewBuffer(ulong size, BufferUsageFlags usage, MemoryPropertyFlags want, out DeviceMemory memory, out ulong bytes)
     {
         var vk = Context.Vk;
         var info = new BufferCreateInfo(size: size, usage: usage, sharingMode: SharingMode.Exclusive);

@@ -53,15 +53,6 @@ public static class PageFormats
         _ => throw new ArgumentException($"page format {f} is planar float32, not an encoded texel layout"),
     };
 
-    public static PageFormat Parse(string s) => s.ToLowerInvariant() switch
-    {
-        "f32" or "float32" or "planar" => PageFormat.Float32Planar,
-        "rgba8" => PageFormat.Rgba8,
-        "rgba16f" => PageFormat.Rgba16F,
-        "rgba32f" => PageFormat.Rgba32F,
-        _ => throw new ArgumentException($"page format '{s}' is not one of f32, rgba8, rgba16f, rgba32f"),
-    };
-
     /// <summary>
     /// Encodes planar float32 [3][T][T] texels into <paramref name="dst"/> (T·T·BytesPerTexel bytes) in this RGBA
     /// format, row by row through <see cref="TexelEncoding"/>.

@@ -46,8 +46,13 @@ public sealed partial class PageStreamer
             throw new ArgumentException($"the texture's pages are {texture.Layout.PageSize}+2×{texture.Layout.Border} texels, the atlas's {_atlas.Layout.PageSize}+2×{_atlas.Layout.Border}");
     }
 
-    /// <summary>Host bytes a page's render holds: its texels, unless they go straight into the atlas.</summary>
-    long HostPageBytes(TextureDescription t) => _atlasRenderer != null ? 0 : t.Layout.PageBytes;
+    /// <summary>
+    /// Host bytes a page's render holds at most: none when it goes straight into the atlas; else its float texels, and
+    /// the encoded page next to them for an RGBA host format.
+    /// </summary>
+    long HostPageBytes(TextureDescription t) =>
+        _atlasRenderer != null ? 0
+        : t.Layout.PageBytes + (_atlas == null && Options.HostPageFormat != PageFormat.Float32Planar ? Options.HostPageFormat.PageBytes(t.Layout) : 0);
 
     /// <summary>A slot for a render (−1 without an atlas), evicting the least recently used unpinned atlas page if none is free.</summary>
     bool TakeSlot(out int slot)

@@ -395,12 +395,12 @@ public sealed partial class PageStreamer : IDisposable
         {
             var rows = Lines(t, plan.Rows, plan.ComputeRows);
             var cols = Lines(t, plan.Cols, plan.ComputeCols);
-            var page = plan.Slot >= 0 ? RenderIntoAtlas(job, rows, cols, plan.Slot) : new Page(t, job.Key, RenderOnHost(t, rows, cols));
+            var page = plan.Slot >= 0 ? RenderIntoAtlas(job, rows, cols, plan.Slot) : HostPage(t, job.Key, RenderOnHost(t, rows, cols));
             lock (_gate)
             {
                 ReleaseLines(plan);
-                if (page.AtlasSlot >= 0) _host -= plan.PageBytes;   // an uploaded page's host buffer is gone
-                Publish(job, page, page.AtlasSlot >= 0 ? 0 : plan.PageBytes);
+                _host -= plan.PageBytes - page.Bytes;   // what the render held beyond the page it keeps (an upload's or encoding's float buffer)
+                Publish(job, page, page.Bytes);
             }
         }
         catch (Exception e)
@@ -417,6 +417,16 @@ public sealed partial class PageStreamer : IDisposable
         {
             lock (_gate) { _inFlight--; Monitor.PulseAll(_gate); }
         }
+    }
+
+    /// <summary>The rendered planar texels as a host page in <see cref="StreamingOptions.HostPageFormat"/>.</summary>
+    Page HostPage(TextureDescription t, PageKey key, float[] planar)
+    {
+        var format = Options.HostPageFormat;
+        if (format == PageFormat.Float32Planar) return new Page(t, key, planar);
+        var encoded = new byte[format.PageBytes(t.Layout)];
+        format.Encode(planar, t.Layout.Texels, encoded);
+        return new Page(t, key, format, encoded);
     }
 
     float[] RenderOnHost(TextureDescription t, LineSet rows, LineSet cols)
@@ -550,6 +560,7 @@ public sealed partial class PageStreamer : IDisposable
             _completed.Clear();
             ReleaseAtlas();
         }
+        _atlas?.FlushPending();   // the device table names no page of this service any more
         if (_ownsGenerator) _gen.Dispose();
     }
 
