@@ -19,7 +19,8 @@ public static class DemoCli
 
     static Option<T> Opt<T>(string name, string help, string? value = null) => new(name) { Description = help, HelpName = value };
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>The command line's options (the test of README commands parses with it too).</summary>
+    public static RootCommand Build()
     {
         var model = Opt<string?>("--model", "The model file (default: the bundled models/terrain.safetensors).", "PATH");
         var seed = Opt<long?>("--seed", "The latent seed (default 0); [ and ] step it.", "N");
@@ -35,9 +36,17 @@ public static class DemoCli
         var stats = Opt<string?>("--stats", "Write per-frame JSON: frame ms, coverage, finest level drawn vs wanted, pages requested/resident/in flight.", "FILE");
         var exitAfter = Opt<double?>("--exit-after", "Quit N seconds after the script's end (without a script: after the start).", "N");
         var validation = new Option<bool>("--validation") { Description = "Vulkan validation with synchronisation validation; messages are listed and exit 1 (also CREPS_VK_VALIDATION=1|sync).", Arity = ArgumentArity.Zero };
-        var root = new RootCommand("creps-demo: a window that streams a model's infinite plane: drag pans, the wheel zooms at the cursor, " +
+        return new RootCommand("creps-demo: a window that streams a model's infinite plane: drag pans, the wheel zooms at the cursor, " +
             "[ ] seed, M model, - = ψ, O octaves, R reset, S screenshot, H HUD, Esc quits.")
         { model, seed, psi, size, center, span, backend, script, frames, screenshot, waitResident, stats, exitAfter, validation };
+    }
+
+    /// <summary>Parses without running.</summary>
+    public static ParseResult Parse(string[] args) => Build().Parse(args);
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = Build();
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0) return UsageError(stderr, parse.Errors[0].Message);
         if (parse.GetValue<bool>("--help") || args.Contains("--help") || args.Contains("-h")) { parse.Invoke(new InvocationConfiguration { Output = stdout }); return Ok; }
@@ -45,26 +54,26 @@ public static class DemoCli
         try
         {
             string v = Environment.GetEnvironmentVariable("CREPS_VK_VALIDATION") ?? "";
-            var (w, h) = ParseSize(parse.GetValue(size) ?? "1280x720");
-            var (cx, cy) = ParseCenter(parse.GetValue(center) ?? "0.5,0.5");
-            string name = parse.GetValue(backend) ?? "auto";
+            var (w, h) = ParseSize(parse.GetValue<string?>("--size") ?? "1280x720");
+            var (cx, cy) = ParseCenter(parse.GetValue<string?>("--center") ?? "0.5,0.5");
+            string name = parse.GetValue<string?>("--backend") ?? "auto";
             if (name is not ("cpu" or "vulkan" or "auto")) throw new FormatException($"--backend {Untrusted.Quote(name)}: expected cpu, vulkan or auto");
-            double s = parse.GetValue(span) ?? 1;
+            double s = parse.GetValue<double?>("--span") ?? 1;
             if (!(s >= Camera.MinSpan && s <= Camera.MaxSpan)) throw new FormatException($"--span {s.ToString(CultureInfo.InvariantCulture)} must be in {Camera.MinSpan}..{Camera.MaxSpan}");
-            long sd = parse.GetValue(seed) ?? 0;
+            long sd = parse.GetValue<long?>("--seed") ?? 0;
             if (sd < 0 || sd > uint.MaxValue) throw new FormatException($"--seed {sd} must be a whole number in 0..{uint.MaxValue}");
-            double p = parse.GetValue(psi) ?? 1;
+            double p = parse.GetValue<double?>("--psi") ?? 1;
             if (!double.IsFinite(p)) throw new FormatException("--psi must be a number");
-            double? after = parse.GetValue(exitAfter);
+            double? after = parse.GetValue<double?>("--exit-after");
             if (after is < 0 or double.NaN) throw new FormatException("--exit-after must be a non-negative number of seconds");
-            if (parse.GetValue(waitResident) && parse.GetValue(screenshot) == null) throw new FormatException("--wait-resident applies to --screenshot");
+            if (parse.GetValue<bool>("--wait-resident") && parse.GetValue<string?>("--screenshot") == null) throw new FormatException("--wait-resident applies to --screenshot");
             options = new DemoOptions
             {
-                ModelPath = parse.GetValue(model) ?? DefaultModel(),
+                ModelPath = parse.GetValue<string?>("--model") ?? DefaultModel(),
                 Seed = (uint)sd, Psi = (float)p, Width = w, Height = h, CenterX = cx, CenterY = cy, Span = s, Backend = name,
-                ScriptPath = parse.GetValue(script), FramesDir = parse.GetValue(frames), ScreenshotPath = parse.GetValue(screenshot),
-                WaitResident = parse.GetValue(waitResident), StatsPath = parse.GetValue(stats), ExitAfter = after,
-                Validation = parse.GetValue(validation) || v is "1" or "sync",
+                ScriptPath = parse.GetValue<string?>("--script"), FramesDir = parse.GetValue<string?>("--frames"), ScreenshotPath = parse.GetValue<string?>("--screenshot"),
+                WaitResident = parse.GetValue<bool>("--wait-resident"), StatsPath = parse.GetValue<string?>("--stats"), ExitAfter = after,
+                Validation = parse.GetValue<bool>("--validation") || v is "1" or "sync",
                 Device = Environment.GetEnvironmentVariable("CREPS_VK_DEVICE") is { Length: > 0 } dev ? dev : null,
             };
         }
