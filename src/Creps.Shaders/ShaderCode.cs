@@ -1,6 +1,6 @@
 namespace Creps.Shaders;
 
-/// <summary>The embedded SPIR-V of the compute passes (compiled from this project's *.comp at build time).</summary>
+/// <summary>The embedded SPIR-V of the compute passes and the demo's graphics pass (compiled from this project's *.comp, *.vert, *.frag at build time).</summary>
 public static class ShaderCode
 {
     public const string FourierInput = "fourier_input";
@@ -8,6 +8,8 @@ public static class ShaderCode
     public const string Pixel = "pixel";
     /// <summary>The per-pixel pass in float16 (needs shaderFloat16).</summary>
     public const string PixelFp16 = "pixel_fp16";
+    /// <summary>The demo viewer's full-screen triangle and its page-table drawing pass (graphics shaders).</summary>
+    public const string ViewVertex = "view_vertex", ViewFragment = "view_fragment";
     /// <summary>Page-table lookups with page_table.glsl, one per query (the streaming atlas's device probe).</summary>
     public const string PageTableProbe = "page_table_probe";
 

@@ -252,6 +252,12 @@ public class CliHelpTests
                 if (comment >= 0) command = command[..comment];
                 foreach (var (k, v) in samples) command = command.Replace(k, v);
                 var words = Regex.Matches(command, "\"([^\"]*)\"|(\\S+)").Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value).Skip(1).ToArray();
+                if (words.Length > 0 && words[0] == "demo")   // ./creps.sh demo … runs creps-demo (src/Creps.Demo)
+                {
+                    Assert.That(Creps.Demo.DemoCli.Parse(words[1..]).Errors.Select(e => e.Message), Is.Empty, $"{doc}:{i + 1}: {command}");
+                    found++;
+                    continue;
+                }
                 var parse = Cli.Cli.Parse(words);
                 Assert.That(parse.Errors.Select(e => e.Message), Is.Empty, $"{doc}:{i + 1}: {command}");
                 Assert.That(parse.CommandResult.Command, Is.InstanceOf<CrepsCommand>(), command);

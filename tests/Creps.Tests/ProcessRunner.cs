@@ -7,10 +7,13 @@ public static class ProcessRunner
 {
     public sealed record Result(int Code, string Stdout, string Stderr);
 
-    public static Result Run(string file, IEnumerable<string> args, TimeSpan timeout, string? workingDirectory = null)
+    /// <param name="environment">Variables to set (a null value removes the variable) in the child's environment.</param>
+    public static Result Run(string file, IEnumerable<string> args, TimeSpan timeout, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (workingDirectory != null) psi.WorkingDirectory = workingDirectory;
+        foreach (var (k, v) in environment ?? new Dictionary<string, string?>())
+            if (v == null) psi.Environment.Remove(k); else psi.Environment[k] = v;
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         // Read both pipes at once: a child that fills one while we block on the other would never exit.

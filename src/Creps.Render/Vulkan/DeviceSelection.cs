@@ -6,8 +6,8 @@ namespace Creps.Render.Vulkan;
 /// <summary>Which physical device a context of our own runs on: discrete GPU, else integrated, else virtual, else CPU — or as the caller says.</summary>
 public static unsafe class DeviceSelection
 {
-    /// <summary>Devices with Vulkan 1.2 and a compute queue, in the driver's order.</summary>
-    public static IReadOnlyList<VulkanDeviceInfo> List(Vk vk, Instance instance)
+    /// <summary>Devices with Vulkan 1.2 and a compute queue (one <paramref name="familyFilter"/> accepts, when given), in the driver's order.</summary>
+    public static IReadOnlyList<VulkanDeviceInfo> List(Vk vk, Instance instance, Func<PhysicalDevice, uint, bool>? familyFilter = null)
     {
         uint n = 0;
         vk.EnumeratePhysicalDevices(instance, &n, null);
@@ -23,7 +23,9 @@ public static unsafe class DeviceSelection
             vk.GetPhysicalDeviceQueueFamilyProperties(d, &qn, null);
             var families = new QueueFamilyProperties[qn];
             fixed (QueueFamilyProperties* q = families) vk.GetPhysicalDeviceQueueFamilyProperties(d, &qn, q);
-            int family = Array.FindIndex(families, f => (f.QueueFlags & QueueFlags.ComputeBit) != 0);
+            int family = -1;
+            for (int i = 0; i < families.Length && family < 0; i++)
+                if ((families[i].QueueFlags & QueueFlags.ComputeBit) != 0 && (familyFilter == null || familyFilter(d, (uint)i))) family = i;
             if (family < 0) continue;
             result.Add(new VulkanDeviceInfo(d, SilkMarshal.PtrToString((nint)props.DeviceName) ?? "?", props.DeviceType, (uint)family));
         }
@@ -31,10 +33,11 @@ public static unsafe class DeviceSelection
     }
 
     /// <summary>The device <paramref name="selector"/> names (an index or a case-insensitive part of its name), or the best one.</summary>
-    public static VulkanDeviceInfo Pick(Vk vk, Instance instance, string? selector)
+    public static VulkanDeviceInfo Pick(Vk vk, Instance instance, string? selector, Func<PhysicalDevice, uint, bool>? familyFilter = null)
     {
-        var all = List(vk, instance);
-        if (all.Count == 0) throw new BackendUnavailableException("no Vulkan 1.2 device with a compute queue");
+        var all = List(vk, instance, familyFilter);
+        if (all.Count == 0)
+            throw new BackendUnavailableException(familyFilter == null ? "no Vulkan 1.2 device with a compute queue" : "no Vulkan 1.2 device with a compute queue the caller can use (e.g. one that presents)");
         if (!string.IsNullOrWhiteSpace(selector))
         {
             if (int.TryParse(selector, out int idx))

@@ -80,7 +80,7 @@ public sealed unsafe class VulkanContext : IDisposable
 
         bool validation = options.Validation || options.SyncValidation;
         var layers = new List<string>();
-        var extensions = new List<string>();
+        var extensions = new List<string>(options.InstanceExtensions);
         if (validation)
         {
             const string layer = "VK_LAYER_KHRONOS_validation";
@@ -120,7 +120,9 @@ public sealed unsafe class VulkanContext : IDisposable
         try
         {
             messenger?.Attach(vk, instance);
-            var pick = DeviceSelection.Pick(vk, instance, options.Device);
+            var filter = options.QueueFamilyFilter;
+            var created = instance;   // a copy: the lambda cannot capture a local whose address was taken
+            var pick = DeviceSelection.Pick(vk, instance, options.Device, filter == null ? null : (d, f) => filter(created, d, f));
             float priority = 1f;
             var queueInfo = new DeviceQueueCreateInfo(queueFamilyIndex: pick.QueueFamily, queueCount: 1, pQueuePriorities: &priority);
             var features = new PhysicalDeviceFeatures { ShaderStorageImageWriteWithoutFormat = true };
@@ -129,9 +131,12 @@ public sealed unsafe class VulkanContext : IDisposable
             vk.GetPhysicalDeviceFeatures2(pick.Device, &query);
             bool fp16 = supported12.ShaderFloat16;
             var enable12 = new PhysicalDeviceVulkan12Features(shaderFloat16: fp16);
-            var deviceInfo = new DeviceCreateInfo(pNext: &enable12, queueCreateInfoCount: 1, pQueueCreateInfos: &queueInfo, pEnabledFeatures: &features);
+            var deviceExtPtrs = SilkMarshal.StringArrayToPtr(options.DeviceExtensions);
+            var deviceInfo = new DeviceCreateInfo(pNext: &enable12, queueCreateInfoCount: 1, pQueueCreateInfos: &queueInfo, pEnabledFeatures: &features,
+                enabledExtensionCount: (uint)options.DeviceExtensions.Count, ppEnabledExtensionNames: (byte**)deviceExtPtrs);
             Device device;
             var r = vk.CreateDevice(pick.Device, &deviceInfo, null, &device);
+            SilkMarshal.Free(deviceExtPtrs);
             if (r != Result.Success) throw new BackendUnavailableException($"vkCreateDevice failed ({r})");
             try { return new VulkanContext(vk, instance, pick.Device, device, pick.QueueFamily, owns: true, messenger) { Float16 = fp16 }; }
             catch { vk.DestroyDevice(device, null); throw; }

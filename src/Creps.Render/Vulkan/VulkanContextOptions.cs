@@ -12,4 +12,13 @@ public sealed record VulkanContextOptions
     public bool SyncValidation { get; init; }
     /// <summary>A device index or a (case-insensitive) part of its name; null: the best device (<see cref="DeviceSelection.Pick"/>).</summary>
     public string? Device { get; init; }
+    /// <summary>Instance extensions to enable besides ours (a window system's surface extensions, for presenting).</summary>
+    public IReadOnlyList<string> InstanceExtensions { get; init; } = [];
+    /// <summary>Device extensions to enable (VK_KHR_swapchain, for presenting).</summary>
+    public IReadOnlyList<string> DeviceExtensions { get; init; } = [];
+    /// <summary>
+    /// Called with the new instance, a physical device and a compute queue family: whether that family may be the
+    /// context's queue (e.g. it can also draw and present to a surface the caller made on the instance). Null: any.
+    /// </summary>
+    public Func<Instance, PhysicalDevice, uint, bool>? QueueFamilyFilter { get; init; }
 }

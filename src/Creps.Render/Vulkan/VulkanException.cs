@@ -10,7 +10,7 @@ public sealed class VulkanException(string call, Result result)
     public Result Result { get; } = result;
 
     /// <summary>Throws unless <paramref name="r"/> is VK_SUCCESS.</summary>
-    internal static void Check(Result r, string call)
+    public static void Check(Result r, string call)
     {
         if (r != Result.Success) throw new VulkanException(call, r);
     }

@@ -16,6 +16,8 @@ public class ShaderBuildTests
     [TestCase(ShaderCode.Pixel, "pixel.comp", null)]
     [TestCase(ShaderCode.PixelFp16, "pixel.comp", "CREPS_FP16")]
     [TestCase(ShaderCode.PageTableProbe, "page_table_probe.comp", null)]
+    [TestCase(ShaderCode.ViewVertex, "view_vertex.vert", null)]
+    [TestCase(ShaderCode.ViewFragment, "view_fragment.frag", null)]
     public void EmbeddedSpirvIsTheSourceCompiledAndPrebuiltIsCurrent(string name, string source, string? define)
     {
         foreach (var tool in new[] { "glslangValidator", "spirv-val" })
