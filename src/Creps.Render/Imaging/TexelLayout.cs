@@ -13,4 +13,6 @@ public enum TexelLayout
     Rgba8,
     /// <summary>KTX2 VK_FORMAT_R16G16B16A16_SFLOAT, little-endian: (v + 1) / 2 as half floats (not clamped), alpha 1.</summary>
     Rgba16Half,
+    /// <summary>RGBA float32, little-endian: (v + 1) / 2 (not clamped), alpha 1 — the half-float layout at full precision (the C ABI's RGBA32F).</summary>
+    Rgba32Float,
 }
