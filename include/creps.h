@@ -262,10 +262,14 @@ creps_status creps_stream_create(creps_generator *generator, const creps_latent 
 /* Texels per page side, border included (page_size + 2·border). */
 creps_status creps_stream_page_texels(const creps_streamer *streamer, int64_t *out_texels);
 /* Asks for page (level, x, y). A resident page completes at once; a page already queued is shared. `*out_request` names
- * this request for creps_stream_reprioritize/cancel (ids are never reused). CREPS_ERROR_LIMIT: past the exactly
- * addressable plane (PageLayout: 2^44 texels a side). */
+ * this request for creps_stream_reprioritize/cancel (ids are never reused). CREPS_ERROR_INVALID_ARGUMENT: a level
+ * outside 0..62 or a page past the exactly addressable plane (2^44 texels a side at its level). */
 creps_status creps_stream_request(creps_streamer *streamer, int32_t level, int64_t x, int64_t y, int32_t priority,
                                   uint64_t *out_request);
+/* While held, no new render starts (those running finish): a frame's requests, re-prioritisations and cancellations
+ * then take effect together, in priority order. Counted: every creps_stream_hold needs one creps_stream_release. */
+creps_status creps_stream_hold(creps_streamer *streamer);
+creps_status creps_stream_release(creps_streamer *streamer);
 /* Higher priority renders first; call it every frame from what is visible. A request that already completed is left alone. */
 creps_status creps_stream_reprioritize(creps_streamer *streamer, uint64_t request, int32_t priority);
 /* Drops the request; its page is not rendered if no other request wants it and it has not started. */
@@ -279,7 +283,8 @@ typedef struct creps_page_event {
     int64_t page_table_offset; /* -1: no device page table */
 } creps_page_event;
 
-/* Pages that completed since the last poll (rendered or cache hits), oldest first, up to `capacity` of them; the rest
+/* Pages that completed since the last poll, oldest first (one event per render however many requests shared it, one
+ * per request that found its page resident), up to `capacity` of them; the rest
  * stay for the next poll. Call it once per frame on your main thread. */
 creps_status creps_stream_poll(creps_streamer *streamer, creps_page_event *events, size_t capacity, size_t *out_count);
 /* Copies a resident page (texels × texels, border included) into `dst` in `format`, rows as in creps_render.

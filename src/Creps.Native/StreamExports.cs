@@ -39,7 +39,22 @@ sealed class NativeStreamer(PageStreamer streamer, TextureDescription texture) :
     readonly Dictionary<ulong, PageRequest> _requests = new();
     readonly Queue<CompletedPage> _pending = new();
     readonly object _gate = new();
+    readonly Stack<IDisposable> _holds = new();
     ulong _next;
+
+    public void Hold()
+    {
+        lock (_gate) _holds.Push(Streamer.HoldQueue());
+    }
+
+    public void Release()
+    {
+        lock (_gate)
+        {
+            if (!_holds.TryPop(out var hold)) throw new ArgumentException("the streamer is not held (creps_stream_release without creps_stream_hold)");
+            hold.Dispose();
+        }
+    }
 
     public ulong Add(PageRequest r)
     {
@@ -80,7 +95,11 @@ sealed class NativeStreamer(PageStreamer streamer, TextureDescription texture) :
         foreach (var (id, r) in _requests.Where(kv => kv.Value.Completion.IsCompleted).ToList()) _requests.Remove(id);
     }
 
-    public void Dispose() => Streamer.Dispose();
+    public void Dispose()
+    {
+        lock (_gate) while (_holds.TryPop(out var hold)) hold.Dispose();
+        Streamer.Dispose();
+    }
 }
 
 static unsafe class StreamExports
@@ -134,6 +153,12 @@ static unsafe class StreamExports
         *outRequest = s.Add(s.Streamer.Request(s.Texture, new PageKey(level, x, y), priority));
         return Status.Ok;
     });
+
+    [UnmanagedCallersOnly(EntryPoint = "creps_stream_hold")]
+    static int Hold(nint streamer) => Errors.Run(() => { Handles.Get<NativeStreamer>(streamer, "streamer").Hold(); return Status.Ok; });
+
+    [UnmanagedCallersOnly(EntryPoint = "creps_stream_release")]
+    static int Release(nint streamer) => Errors.Run(() => { Handles.Get<NativeStreamer>(streamer, "streamer").Release(); return Status.Ok; });
 
     [UnmanagedCallersOnly(EntryPoint = "creps_stream_reprioritize")]
     static int Reprioritize(nint streamer, ulong request, int priority) => Errors.Run(() =>
