@@ -129,6 +129,10 @@ creps_status creps_generator_create(const creps_model *model, const creps_genera
  * compute. Creps submits its blocking work (creps_render*, creps_render_vk_image, streaming on this generator) to
  * `queue`: Vulkan requires you not to use that queue on another thread during those calls (or pass a queue of your
  * own). This is exactly what Unity's IUnityGraphicsVulkan::Instance() returns. */
+/* PFN_vkGetInstanceProcAddr with vulkan.h's types spelt out: pass (creps_get_instance_proc_addr_fn)vkGetInstanceProcAddr. */
+typedef void (*creps_void_fn)(void);
+typedef creps_void_fn (*creps_get_instance_proc_addr_fn)(void *instance, const char *name);
+
 typedef struct creps_vulkan_handles {
     void *instance;                /* VkInstance */
     void *physical_device;         /* VkPhysicalDevice */
@@ -136,7 +140,7 @@ typedef struct creps_vulkan_handles {
     uint32_t queue_family;         /* the queue family index of `queue` */
     uint32_t float16_enabled;      /* 1 if the device was created with Vulkan 1.2 shaderFloat16 (allows a float16 pixel pass) */
     void *queue;                   /* VkQueue; NULL = queue 0 of queue_family */
-    void *get_instance_proc_addr;  /* PFN_vkGetInstanceProcAddr to load Vulkan through; NULL = the system loader's */
+    creps_get_instance_proc_addr_fn get_instance_proc_addr; /* loads Vulkan through it; NULL = the system loader (libvulkan.so.1) */
 } creps_vulkan_handles;
 
 /* `options` may be NULL; its backend, device and validation fields are ignored (validation is yours to enable). */

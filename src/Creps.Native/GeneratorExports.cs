@@ -101,7 +101,10 @@ static unsafe class GeneratorExports
     [UnmanagedCallersOnly(EntryPoint = "creps_generator_destroy")]
     static int Destroy(nint generator) => Errors.Run(() =>
     {
-        Handles.Free<NativeGenerator>(generator, "generator")?.Dispose();
+        var g = Handles.Free<NativeGenerator>(generator, "generator");
+        if (g == null) return Status.Ok;
+        g.Dispose();
+        Handles.ReturnMemory();
         return Status.Ok;
     });
 }

@@ -27,6 +27,13 @@ static class Handles
         return o;
     }
 
+    /// <summary>
+    /// After releasing a handle that held large arrays (a model's weights, a generator's packed copy): collect now, so an
+    /// engine that creates and destroys textures sees its resident memory come back as it would after free(), instead
+    /// of the heap growing to the GC's own budget first.
+    /// </summary>
+    public static void ReturnMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+
     public static unsafe void Out(nint* where, object o)
     {
         if (where == null) throw new ArgumentException("the output pointer is NULL");
