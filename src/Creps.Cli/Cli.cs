@@ -32,7 +32,7 @@ public static class Cli
     {
         // A plain command named creps, not RootCommand: its name would be the host's (testhost, dotnet), and it adds [diagram]/--version.
         var root = new Command("creps", RootDescription);
-        foreach (var c in new[] { RenderCommand.Create(), BakeCommand.Create(), MergeCommand.Create(), BenchCommand.Create(), TilesCommand.Create(), ExportOnnxCommand.Create() })
+        foreach (var c in new[] { RenderCommand.Create(), BakeCommand.Create(), MergeCommand.Create(), BenchCommand.Create(), TilesCommand.Create(), StreamBenchCommand.Create(), ExportOnnxCommand.Create() })
             root.Subcommands.Add(c);
         HelpLayout.Install(root);
         return root;

@@ -18,7 +18,7 @@ public static class TilesCommand
     public const string Synopsis =
         "tiles --model PATH " + LatentOptions.Synopsis + " --level L --x X0:X1 --y Y0:Y1\n" +
         "       [--page 128] [--border 4] [--backend cpu|vulkan|auto] [--budget-mb N] [--order random|morton]\n" +
-        "       --out DIR [--stats FILE.json] [--png]";
+        "       [--format f32|rgba8|rgba16f|rgba32f] --out DIR [--stats FILE.json] [--png]";
 
     const string Description =
         "Renders pages of a texture's plane through the streaming service: level L cuts each unit square into 2^L×2^L pages of " +
@@ -45,7 +45,12 @@ public static class TilesCommand
             s => s is "morton" or "random" ? s : throw new FormatException($"--order {Untrusted.Quote(s)}: expected morton or random"));
         var output = Opt.Text("--out", "DIR", "The folder pages are written under, as DIR/L/X/Y.f32 (raw little-endian float32 [3, P+2B, P+2B]); created if missing. Required.");
         var statsFile = Opt.Text("--stats", "FILE.json", "Also write the service's counters (pages_rendered, line_sets_computed, peak_host_bytes, latency_ms_p50, …) as JSON.");
-        var png = Opt.Flag("--png", "Also write each page as DIR/L/X/Y.png (8-bit RGB by the official rule).");
+        var png = Opt.Flag("--png", "Also write each page as DIR/L/X/Y.png (8-bit RGB by the official rule); with --format f32 only.");
+        var format = Opt.Parsed<PageFormat?>("--format", "FORMAT",
+            "How pages are held and written: f32 (default: DIR/L/X/Y.f32, planar float32), or rgba8, rgba16f, rgba32f (DIR/L/X/Y.rgba8 …: " +
+            "raw interleaved RGBA, rows top to bottom, little-endian; rgba8 by the official 8-bit rule, the float formats the raw output, alpha opaque).",
+            s => Enum.GetValues<PageFormat>().FirstOrDefault(f => FormatName(f) == s, (PageFormat)(-1)) is var f && f >= 0 ? f
+                : throw new FormatException($"--format {Untrusted.Quote(s)}: expected f32, rgba8, rgba16f or rgba32f"));
 
         var command = new CrepsCommand("tiles", Description, Synopsis, (p, stdout, stderr) =>
         {
@@ -59,6 +64,8 @@ public static class TilesCommand
             if (count > MaxPages) throw new UsageException($"--x {x0}:{x1} --y {y0}:{y1} is {count} pages; one run writes at most {MaxPages}");
             try { layout.Check(new PageKey(l, x0, y0)); layout.Check(new PageKey(l, x1, y1)); }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
+            var pageFormat = p.GetValue(format) ?? PageFormat.Float32Planar;
+            if (pageFormat != PageFormat.Float32Planar && p.GetValue(png)) throw new UsageException($"--png needs --format f32 (pages in {FormatName(pageFormat)} keep no float texels)");
             string dir = p.Require(output);
             string? statsPath = p.GetValue(statsFile);
             if (statsPath != null) AtomicFileSet.CheckTarget(statsPath, overwrite: true);
@@ -76,7 +83,7 @@ public static class TilesCommand
                 MaxTile = (int)(p.GetValue(gpu.GpuTile) ?? 0) / 64 * 64, Fp16 = p.GetValue(gpu.Fp16),
             };
             using var gen = StreamingBackend.Create(m, p.GetValue(backend) ?? "auto", options, msg => stderr.WriteLine($"creps tiles: {msg}"));
-            using var streamer = new PageStreamer(gen, new StreamingOptions { HostBudgetBytes = budgetBytes });
+            using var streamer = new PageStreamer(gen, new StreamingOptions { HostBudgetBytes = budgetBytes, HostPageFormat = pageFormat });
             if (budgetBytes < streamer.MinimumHostBytes(texture))
                 throw new UsageException($"--budget-mb {budgetBytes >> 20} cannot hold one {layout.Texels}x{layout.Texels} page with its lines ({RenderLimits.Bytes(streamer.MinimumHostBytes(texture))})");
             stderr.WriteLine($"creps tiles: {count} pages of {layout.Texels}x{layout.Texels} at level {l} on {gen.Name}: {gen.DeviceDescription}");
@@ -101,7 +108,7 @@ public static class TilesCommand
                              $"{stats.LineSetsReused} reused, peak host {RenderLimits.Bytes(stats.PeakHostBytes)} of {RenderLimits.Bytes(budgetBytes)}");
             return 0;
         });
-        command.Add([model, .. latent.All, level, xs, ys, page, border, backend, gpu.GpuTile, gpu.Fp16, budget, order, output, statsFile, png]);
+        command.Add([model, .. latent.All, level, xs, ys, page, border, backend, gpu.GpuTile, gpu.Fp16, budget, order, format, output, statsFile, png]);
         return command;
     }
 
@@ -130,13 +137,24 @@ public static class TilesCommand
         return morton;
     }
 
-    /// <summary>DIR/L/X/Y.f32 (and .png), each through a temp file and a rename.</summary>
+    /// <summary>The --format word (and file extension) of a page format.</summary>
+    static string FormatName(PageFormat f) => f switch
+    {
+        PageFormat.Rgba8 => "rgba8", PageFormat.Rgba16F => "rgba16f", PageFormat.Rgba32F => "rgba32f", _ => "f32",
+    };
+
+    /// <summary>DIR/L/X/Y.f32 (and .png), or DIR/L/X/Y.rgba8 …, each through a temp file and a rename.</summary>
     static void Write(string dir, Page page, bool png)
     {
         var k = page.Key;
         string folder = Path.Combine(dir, k.Level.ToString(CultureInfo.InvariantCulture), k.X.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(folder);
         string stem = Path.Combine(folder, k.Y.ToString(CultureInfo.InvariantCulture));
+        if (page.Format != PageFormat.Float32Planar)
+        {
+            AtomicFile.Write(stem + "." + FormatName(page.Format), s => s.Write(page.Encoded));
+            return;
+        }
         RenderCommand.Write(stem + ".f32", ".f32", page.Texels, page.Side, page.Side);
         if (png) RenderCommand.Write(stem + ".png", ".png", page.Texels, page.Side, page.Side);
     }

@@ -8,6 +8,8 @@ public static class ShaderCode
     public const string Pixel = "pixel";
     /// <summary>The per-pixel pass in float16 (needs shaderFloat16).</summary>
     public const string PixelFp16 = "pixel_fp16";
+    /// <summary>Page-table lookups with page_table.glsl, one per query (the streaming atlas's device probe).</summary>
+    public const string PageTableProbe = "page_table_probe";
 
     /// <summary>The SPIR-V words of shader <paramref name="name"/> (without extension).</summary>
     public static byte[] Load(string name)

@@ -83,7 +83,7 @@ public class CliHelpTests
     {
         var (code, stdout, _) = Run("--help");
         Assert.That(code, Is.EqualTo(0));
-        foreach (var c in new[] { "render", "bake", "merge", "bench", "tiles", "export-onnx" }) Assert.That(stdout, Does.Match($@"\n  {c}\s+\S"), c);
+        foreach (var c in new[] { "render", "bake", "merge", "bench", "tiles", "stream-bench", "export-onnx" }) Assert.That(stdout, Does.Match($@"\n  {c}\s+\S"), c);
         Assert.That(stdout, Does.Contain("CREPS_VK_DEVICE").And.Contain("CREPS_VK_VALIDATION"));
         Assert.That(stdout, Does.Not.Contain("vulkan-bench"));
         var bare = Run();
@@ -120,7 +120,7 @@ public class CliHelpTests
     {
         var (code, _, stderr) = Run(typed, "--model", Tiny);
         Assert.That(code, Is.EqualTo(2));
-        Assert.That(stderr.Split('\n')[0], Is.EqualTo($"creps: unknown command '{typed}'; did you mean '{meant}'? (commands: bake, bench, export-onnx, merge, render, tiles)"));
+        Assert.That(stderr.Split('\n')[0], Is.EqualTo($"creps: unknown command '{typed}'; did you mean '{meant}'? (commands: bake, bench, export-onnx, merge, render, stream-bench, tiles)"));
     }
 
     [Test]

@@ -10,16 +10,13 @@ public static class TexelEncoding
         TexelLayout.Rgb8 => 3,
         TexelLayout.Rgb16BigEndian => 6,
         TexelLayout.Rgba8 => 4,
-        TexelLayout.Rgba16Half => 8,
+        TexelLayout.Rgba16Half or TexelLayout.Rgba16Float => 8,
         TexelLayout.Rgba32Float => 16,
         _ => throw new ArgumentOutOfRangeException(nameof(layout)),
     };
 
     /// <summary>The half-float KTX2 value of a generator output.</summary>
-    public static Half ToHalf(float v) => (Half)ToUnit(v);
-
-    /// <summary>(v + 1) / 2: the float texel value of the half- and single-float layouts.</summary>
-    public static float ToUnit(float v) => (v + 1f) * 0.5f;
+    public static Half ToHalf(float v) => (Half)((v + 1f) * 0.5f);
 
     public static void Encode(TexelLayout layout, ReadOnlySpan<float> r, ReadOnlySpan<float> g, ReadOnlySpan<float> b, Span<byte> dst)
     {
@@ -61,12 +58,21 @@ public static class TexelEncoding
                     BinaryPrimitives.WriteHalfLittleEndian(dst[(8 * x + 6)..], Half.One);
                 }
                 break;
+            case TexelLayout.Rgba16Float:
+                for (int x = 0; x < w; x++)
+                {
+                    BinaryPrimitives.WriteHalfLittleEndian(dst[(8 * x)..], (Half)r[x]);
+                    BinaryPrimitives.WriteHalfLittleEndian(dst[(8 * x + 2)..], (Half)g[x]);
+                    BinaryPrimitives.WriteHalfLittleEndian(dst[(8 * x + 4)..], (Half)b[x]);
+                    BinaryPrimitives.WriteHalfLittleEndian(dst[(8 * x + 6)..], Half.One);
+                }
+                break;
             case TexelLayout.Rgba32Float:
                 for (int x = 0; x < w; x++)
                 {
-                    BinaryPrimitives.WriteSingleLittleEndian(dst[(16 * x)..], ToUnit(r[x]));
-                    BinaryPrimitives.WriteSingleLittleEndian(dst[(16 * x + 4)..], ToUnit(g[x]));
-                    BinaryPrimitives.WriteSingleLittleEndian(dst[(16 * x + 8)..], ToUnit(b[x]));
+                    BinaryPrimitives.WriteSingleLittleEndian(dst[(16 * x)..], r[x]);
+                    BinaryPrimitives.WriteSingleLittleEndian(dst[(16 * x + 4)..], g[x]);
+                    BinaryPrimitives.WriteSingleLittleEndian(dst[(16 * x + 8)..], b[x]);
                     BinaryPrimitives.WriteSingleLittleEndian(dst[(16 * x + 12)..], 1f);
                 }
                 break;

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace Creps.Render.Imaging;
 
-/// <summary>How stored pixels are laid out: RGB for PNG, RGBA for KTX2, 8 or 16 bits a channel.</summary>
+/// <summary>How stored pixels are laid out: RGB for PNG, RGBA for KTX2 and streamed pages, 8, 16 or 32 bits a channel.</summary>
 public enum TexelLayout
 {
     /// <summary>PNG 8-bit RGB: <see cref="PixelFormat.ToByte"/>.</summary>
@@ -13,6 +13,8 @@ public enum TexelLayout
     Rgba8,
     /// <summary>KTX2 VK_FORMAT_R16G16B16A16_SFLOAT, little-endian: (v + 1) / 2 as half floats (not clamped), alpha 1.</summary>
     Rgba16Half,
-    /// <summary>RGBA float32, little-endian: (v + 1) / 2 (not clamped), alpha 1 — the half-float layout at full precision (the C ABI's RGBA32F).</summary>
+    /// <summary>R16G16B16A16_SFLOAT, little-endian: the raw output as half floats, alpha 1 (streamed pages, as the Vulkan backend writes float images).</summary>
+    Rgba16Float,
+    /// <summary>R32G32B32A32_SFLOAT, little-endian: the raw output, alpha 1 (streamed pages).</summary>
     Rgba32Float,
 }

@@ -9,8 +9,9 @@ namespace Creps.Render.Streaming;
 /// column lines per (texture, level, page-column), so a W×H block of pages costs W + H line sets while they fit; pages
 /// and lines share one LRU within the budget, pinned pages are never evicted. Thread-safe: one lock guards every
 /// queue, cache and counter; lines and pixels are computed outside it, on <see cref="StreamingOptions.Workers"/> threads.
+/// With a <see cref="PageAtlas"/> pages live in the atlas's slots instead of host memory (see PageStreamer.Atlas.cs).
 /// </summary>
-public sealed class PageStreamer : IDisposable
+public sealed partial class PageStreamer : IDisposable
 {
     readonly IGenerator _gen;
     readonly bool _ownsGenerator;
@@ -35,6 +36,9 @@ public sealed class PageStreamer : IDisposable
 
     /// <param name="ownsGenerator">Dispose <paramref name="generator"/> with the service.</param>
     public PageStreamer(IGenerator generator, StreamingOptions? options = null, bool ownsGenerator = false)
+        : this(generator, options, ownsGenerator, null) { }
+
+    PageStreamer(IGenerator generator, StreamingOptions? options, bool ownsGenerator, PageAtlas? atlas)
     {
         ArgumentNullException.ThrowIfNull(generator);
         Options = options ?? StreamingOptions.Default;
@@ -45,6 +49,7 @@ public sealed class PageStreamer : IDisposable
         _ownsGenerator = ownsGenerator;
         _linesOnDevice = generator is Vulkan.VulkanGenerator;
         _maxInFlight = Options.MaxInFlight > 0 ? Options.MaxInFlight : Options.Workers;
+        if (atlas != null) UseAtlas(atlas);
         _workers = new Thread[Options.Workers];
         for (int i = 0; i < _workers.Length; i++)
         {
@@ -58,7 +63,7 @@ public sealed class PageStreamer : IDisposable
     /// live in host memory): a host budget below this can render nothing.
     /// </summary>
     public long MinimumHostBytes(TextureDescription texture) =>
-        texture.Layout.PageBytes + (_linesOnDevice ? 0 : 2 * LineBytes(texture));
+        HostPageBytes(texture) + (_linesOnDevice ? 0 : 2 * LineBytes(texture));
 
     long LineBytes(TextureDescription t) => _gen.LineBytesPerCoordinate * t.Layout.Texels;
 
@@ -73,6 +78,7 @@ public sealed class PageStreamer : IDisposable
         ArgumentNullException.ThrowIfNull(texture);
         if (!ReferenceEquals(texture.Model, _gen.Model)) throw new ArgumentException("the texture's model is not the one this service's generator renders");
         texture.Layout.Check(key);
+        CheckAtlasLayout(texture);
         var id = new PageId(texture.ContentKey, key);
         var request = new PageRequest(this, texture, key, priority);
         lock (_gate)
@@ -228,8 +234,9 @@ public sealed class PageStreamer : IDisposable
             Remove(e);
             _pageEvictions++;
             Monitor.PulseAll(_gate);
-            return true;
         }
+        _atlas?.FlushPending();   // the device table stops naming the page now, not at the slot's next write
+        return true;
     }
 
     /// <summary>
@@ -289,9 +296,10 @@ public sealed class PageStreamer : IDisposable
                         if (_inFlight == 0)   // nobody will free anything: this page cannot fit
                         {
                             _queue.Remove(job);
-                            Fail(job, new InvalidOperationException(
-                                $"page {job.Key}: the host budget of {Options.HostBudgetBytes} bytes cannot hold it " +
-                                $"(one page with its lines needs {MinimumHostBytes(job.Texture)}; pinned pages hold {PinnedBytes()})"));
+                            Fail(job, new InvalidOperationException(_atlas != null && _atlas.FreeSlots == 0
+                                ? $"page {job.Key}: every one of the atlas's {_atlas.Slots} slots holds a pinned page"
+                                : $"page {job.Key}: the host budget of {Options.HostBudgetBytes} bytes cannot hold it " +
+                                  $"(one page with its lines needs {MinimumHostBytes(job.Texture)}; pinned pages hold {PinnedBytes()})"));
                             continue;
                         }
                     }
@@ -305,7 +313,8 @@ public sealed class PageStreamer : IDisposable
         }
     }
 
-    readonly record struct Plan(LineEntry Rows, bool ComputeRows, LineEntry Cols, bool ComputeCols, long PageBytes);
+    /// <summary>What a render reserved: its lines, the host bytes of its page buffer and, with an atlas, its slot (else −1).</summary>
+    readonly record struct Plan(LineEntry Rows, bool ComputeRows, LineEntry Cols, bool ComputeCols, long PageBytes, int Slot);
 
     /// <summary>
     /// Takes the job's line entries (existing ones referenced, missing ones created pending) and reserves its page buffer
@@ -319,12 +328,13 @@ public sealed class PageStreamer : IDisposable
         var colId = new LineId(t.ContentKey, job.Key.Level, Axis.Cols, job.Key.X);
         _lines.TryGetValue(rowId, out var rows);
         _lines.TryGetValue(colId, out var cols);
-        long lineBytes = LineBytes(t), pageBytes = t.Layout.PageBytes;
+        long lineBytes = LineBytes(t), pageBytes = HostPageBytes(t);
         long missing = (rows == null ? lineBytes : 0) + (cols == null ? lineBytes : 0);
         long hostNeed = pageBytes + (_linesOnDevice ? 0 : missing), deviceNeed = _linesOnDevice ? missing : 0;
         if (rows != null) rows.Refs++;
         if (cols != null) cols.Refs++;
-        if (!MakeRoom(hostNeed, onDevice: false) || !MakeRoom(deviceNeed, onDevice: true))
+        int slot = -1;
+        if (!MakeRoom(hostNeed, onDevice: false) || !MakeRoom(deviceNeed, onDevice: true) || !TakeSlot(out slot))
         {
             if (rows != null) rows.Refs--;
             if (cols != null) cols.Refs--;
@@ -335,7 +345,7 @@ public sealed class PageStreamer : IDisposable
         rows ??= NewPendingLines(rowId, lineBytes);
         cols ??= NewPendingLines(colId, lineBytes);
         _linesReused += (computeRows ? 0 : 1) + (computeCols ? 0 : 1);
-        plan = new Plan(rows, computeRows, cols, computeCols, pageBytes);
+        plan = new Plan(rows, computeRows, cols, computeCols, pageBytes, slot);
         return true;
     }
 
@@ -385,13 +395,12 @@ public sealed class PageStreamer : IDisposable
         {
             var rows = Lines(t, plan.Rows, plan.ComputeRows);
             var cols = Lines(t, plan.Cols, plan.ComputeCols);
-            int n = t.Layout.Texels;
-            var texels = new float[3L * n * n];
-            _gen.RenderTile(t.Latent, rows, cols, new TileRect(0, 0, n, n), new PlanarView(texels, n, n));
+            var page = plan.Slot >= 0 ? RenderIntoAtlas(job, rows, cols, plan.Slot) : HostPage(t, job.Key, RenderOnHost(t, rows, cols));
             lock (_gate)
             {
                 ReleaseLines(plan);
-                Publish(job, new Page(t, job.Key, texels), plan.PageBytes);
+                _host -= plan.PageBytes - page.Bytes;   // what the render held beyond the page it keeps (an upload's or encoding's float buffer)
+                Publish(job, page, page.Bytes);
             }
         }
         catch (Exception e)
@@ -400,6 +409,7 @@ public sealed class PageStreamer : IDisposable
             {
                 ReleaseLines(plan);
                 _host -= plan.PageBytes;
+                if (plan.Slot >= 0) ReleaseSlot(plan.Slot, t, job.Key);
                 Fail(job, e);
             }
         }
@@ -407,6 +417,24 @@ public sealed class PageStreamer : IDisposable
         {
             lock (_gate) { _inFlight--; Monitor.PulseAll(_gate); }
         }
+    }
+
+    /// <summary>The rendered planar texels as a host page in <see cref="StreamingOptions.HostPageFormat"/>.</summary>
+    Page HostPage(TextureDescription t, PageKey key, float[] planar)
+    {
+        var format = Options.HostPageFormat;
+        if (format == PageFormat.Float32Planar) return new Page(t, key, planar);
+        var encoded = new byte[format.PageBytes(t.Layout)];
+        format.Encode(planar, t.Layout.Texels, encoded);
+        return new Page(t, key, format, encoded);
+    }
+
+    float[] RenderOnHost(TextureDescription t, LineSet rows, LineSet cols)
+    {
+        int n = t.Layout.Texels;
+        var texels = new float[3L * n * n];
+        _gen.RenderTile(t.Latent, rows, cols, new TileRect(0, 0, n, n), new PlanarView(texels, n, n));
+        return texels;
     }
 
     /// <summary>The entry's lines: computed here if this render created the entry, else awaited from the render computing them.</summary>
@@ -460,7 +488,7 @@ public sealed class PageStreamer : IDisposable
             old.Refs = 0;
             Remove(old);
         }
-        var entry = new PageEntry(job.Id, page) { Bytes = bytes, Refs = pins };
+        var entry = new PageEntry(job.Id, page) { Bytes = bytes, Refs = pins, OnDevice = page.AtlasSlot >= 0 };
         _pages.Add(job.Id, entry);
         entry.Node = _lru.AddFirst(entry);
         _rendered++;
@@ -499,7 +527,10 @@ public sealed class PageStreamer : IDisposable
         Uncharge(e.Bytes, e.OnDevice);
         switch (e)
         {
-            case PageEntry p: _pages.Remove(p.Id); break;
+            case PageEntry p:
+                _pages.Remove(p.Id);
+                if (p.Page.AtlasSlot >= 0) ReleaseSlot(p.Page.AtlasSlot, p.Page.Texture, p.Page.Key);
+                break;
             case LineEntry l: _lines.Remove(l.Id); l.Lines?.Dispose(); break;
         }
     }
@@ -527,7 +558,9 @@ public sealed class PageStreamer : IDisposable
         {
             foreach (var e in _lru.ToList()) Remove(e);
             _completed.Clear();
+            ReleaseAtlas();
         }
+        _atlas?.FlushPending();   // the device table names no page of this service any more
         if (_ownsGenerator) _gen.Dispose();
     }
 

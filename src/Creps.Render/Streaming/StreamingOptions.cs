@@ -15,5 +15,11 @@ public sealed record StreamingOptions
     /// <summary>Device memory for line sets a GPU backend keeps on the device (the cpu backend's lines are host memory).</summary>
     public long DeviceBudgetBytes { get; init; } = 256L << 20;
 
+    /// <summary>
+    /// How host pages are stored: planar float32 (default, <see cref="Page.Texels"/>) or RGBA8 / RGBA16F / RGBA32F
+    /// (<see cref="Page.Encoded"/>, encoded by the bake's texel encoder). An atlas's pages take the atlas's format instead.
+    /// </summary>
+    public PageFormat HostPageFormat { get; init; } = PageFormat.Float32Planar;
+
     public static StreamingOptions Default { get; } = new();
 }

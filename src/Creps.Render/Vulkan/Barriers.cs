@@ -36,10 +36,11 @@ internal static unsafe class Barriers
 
     /// <summary>An image layout transition with explicit source and destination scopes.</summary>
     public static void Image(Vk vk, CommandBuffer cmd, Image image, ImageLayout from, ImageLayout to,
-        PipelineStageFlags srcStages, AccessFlags srcAccess, PipelineStageFlags dstStages, AccessFlags dstAccess)
+        PipelineStageFlags srcStages, AccessFlags srcAccess, PipelineStageFlags dstStages, AccessFlags dstAccess, int layer = 0)
     {
         var b = new ImageMemoryBarrier(srcAccessMask: srcAccess, dstAccessMask: dstAccess, oldLayout: from, newLayout: to,
-            srcQueueFamilyIndex: Vk.QueueFamilyIgnored, dstQueueFamilyIndex: Vk.QueueFamilyIgnored, image: image, subresourceRange: ColorMip0);
+            srcQueueFamilyIndex: Vk.QueueFamilyIgnored, dstQueueFamilyIndex: Vk.QueueFamilyIgnored, image: image,
+            subresourceRange: new ImageSubresourceRange(ImageAspectFlags.ColorBit, 0, 1, (uint)layer, 1));
         vk.CmdPipelineBarrier(cmd, srcStages, dstStages, 0, 0, null, 0, null, 1, &b);
     }
 }

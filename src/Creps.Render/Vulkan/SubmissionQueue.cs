@@ -26,6 +26,9 @@ internal sealed unsafe class SubmissionQueue : IDisposable
         _pool = pool;
     }
 
+    /// <summary>The lock every submission to the queue is made under (the page atlas hands it to engines that submit to the same queue).</summary>
+    internal object Gate => _gate;
+
     /// <summary>Submissions not yet seen complete.</summary>
     public int InFlight { get { lock (_gate) return _inFlight.Count; } }
 

@@ -138,6 +138,25 @@ public sealed unsafe class VulkanGenerator : IGenerator, IBenchmarkStages
     /// <summary>The same tile written into the caller's image at (dy, dx), blocking (see <see cref="VulkanImageTarget"/> for the contract).</summary>
     public void RenderTile(Latent latent, LineSet rowLines, LineSet colLines, TileRect tile, VulkanImageTarget target, int dy, int dx)
     {
+        using var submission = SubmitTile(latent, rowLines, colLines, tile, target, dy, dx);
+        submission.Wait();
+    }
+
+    /// <summary>
+    /// The tile of these lines written into the caller's image at (dy, dx) on our queue, returning at once (poll, wait or
+    /// await the result; the lines must stay alive until it completed). See <see cref="VulkanImageTarget"/> for the contract.
+    /// </summary>
+    public GpuSubmission SubmitTile(Latent latent, LineSet rowLines, LineSet colLines, TileRect tile, VulkanImageTarget target, int dy, int dx) =>
+        SubmitTile(latent, rowLines, colLines, tile, target, dy, dx, null, null);
+
+    /// <summary>
+    /// <see cref="SubmitTile(Latent, LineSet, LineSet, TileRect, VulkanImageTarget, int, int)"/> with the caller's commands
+    /// recorded into the same command buffer before the target's first barrier and after its last one (the page atlas
+    /// writes its page-table updates there, in GPU order with the texels). They run under the queue's lock: no other lock.
+    /// </summary>
+    internal GpuSubmission SubmitTile(Latent latent, LineSet rowLines, LineSet colLines, TileRect tile, VulkanImageTarget target, int dy, int dx,
+        Action<CommandBuffer>? before, Action<CommandBuffer>? after)
+    {
         var (rows, cols) = RenderArgs.CheckLines<VulkanLines>(this, rowLines, colLines, tile);
         target.Validate();
         if (dy < 0 || dx < 0 || (long)dy + tile.Rows > target.Height || (long)dx + tile.Cols > target.Width)
@@ -145,18 +164,23 @@ public sealed unsafe class VulkanGenerator : IGenerator, IBenchmarkStages
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            _submitted.RemoveWhere(s => s.IsCompleted);
             var frame = new Frame(_kernels);
             try
             {
                 var imageSet = TargetSet(frame, target);
-                _ctx.Submissions.SubmitAndWait(cmd =>
+                var submission = _ctx.Submissions.Submit(cmd =>
                 {
                     Barriers.AfterOurEarlierWork(_ctx.Vk, cmd);
                     int slot = _styles.Acquire(latent, cmd, frame, ownQueue: true);
+                    before?.Invoke(cmd);
                     TargetIn(cmd, target);
                     RecordPixels(cmd, frame, slot, rows, cols, tile, imageSet, dy, dx, target.Format == Format.R8G8B8A8Unorm);
                     TargetOut(cmd, target);
+                    after?.Invoke(cmd);
                 }, frame);
+                _submitted.Add(submission);
+                return submission;
             }
             catch { frame.Dispose(); throw; }
         }
@@ -300,13 +324,13 @@ public sealed unsafe class VulkanGenerator : IGenerator, IBenchmarkStages
     }
 
     DescriptorSet TargetSet(Frame frame, VulkanImageTarget target) =>
-        frame.Set(_kernels.ImageSet(frame.Own(new ImageViewHandle(_ctx, target.Image, target.Format)).View));
+        frame.Set(_kernels.ImageSet(frame.Own(new ImageViewHandle(_ctx, target.Image, target.Format, target.ArrayLayer)).View));
 
     void TargetIn(CommandBuffer cmd, VulkanImageTarget t) => Barriers.Image(_ctx.Vk, cmd, t.Image, t.OldLayout, ImageLayout.General,
-        t.WaitStages, t.WaitAccess, PipelineStageFlags.ComputeShaderBit, AccessFlags.ShaderWriteBit);
+        t.WaitStages, t.WaitAccess, PipelineStageFlags.ComputeShaderBit, AccessFlags.ShaderWriteBit, t.ArrayLayer);
 
     void TargetOut(CommandBuffer cmd, VulkanImageTarget t) => Barriers.Image(_ctx.Vk, cmd, t.Image, ImageLayout.General, t.NewLayout,
-        PipelineStageFlags.ComputeShaderBit, AccessFlags.ShaderWriteBit, t.ThenStages, t.ThenAccess);
+        PipelineStageFlags.ComputeShaderBit, AccessFlags.ShaderWriteBit, t.ThenStages, t.ThenAccess, t.ArrayLayer);
 
     VulkanLines NewLines(Axis axis, int count)
     {

@@ -5,7 +5,7 @@ namespace Creps.Render.Vulkan;
 /// <summary>
 /// A caller's VkImage to render into (the render-into-image contract, see README "Vulkan: rendering into your VkImage"):
 /// 2D, created on the generator's device, format R8G8B8A8_UNORM, R16G16B16A16_SFLOAT or R32G32B32A32_SFLOAT, usage
-/// including STORAGE, mip level 0 / array layer 0 written, owned by the generator's queue family (or CONCURRENT).
+/// including STORAGE, mip level 0 / array layer <see cref="ArrayLayer"/> written, owned by the generator's queue family (or CONCURRENT).
 /// The image is in <see cref="OldLayout"/> when our commands start (UNDEFINED discards its contents) and is left in
 /// <see cref="NewLayout"/>. Our first barrier on the image waits for <see cref="WaitStages"/>/<see cref="WaitAccess"/>
 /// (what the engine did to it before; default: any stage, any write) and our last one makes our writes visible to
@@ -25,6 +25,9 @@ public readonly record struct VulkanImageTarget(Image Image, Format Format, int 
     /// <summary>How the engine's later work accesses the image (our writes are made visible to it).</summary>
     public AccessFlags ThenAccess { get; init; } = AccessFlags.MemoryReadBit | AccessFlags.MemoryWriteBit;
 
+    /// <summary>The array layer written (0 for a plain 2D image; a slot of a 2D array image such as a page atlas).</summary>
+    public int ArrayLayer { get; init; }
+
     public static readonly Format[] SupportedFormats = [Format.R8G8B8A8Unorm, Format.R16G16B16A16Sfloat, Format.R32G32B32A32Sfloat];
 
     internal void Validate()
@@ -33,5 +36,6 @@ public readonly record struct VulkanImageTarget(Image Image, Format Format, int 
         if (!SupportedFormats.Contains(Format))
             throw new ArgumentException($"target format {Format} is not supported (use {string.Join(", ", SupportedFormats)})");
         if (Width < 1 || Height < 1) throw new ArgumentException($"target size {Width}x{Height} is empty");
+        if (ArrayLayer < 0) throw new ArgumentException($"target array layer {ArrayLayer} is negative");
     }
 }

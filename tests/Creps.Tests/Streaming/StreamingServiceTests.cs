@@ -229,4 +229,40 @@ public class StreamingServiceTests
         Assert.That(gen.LiveLineSets, Is.Zero, "line sets not disposed");
         Assert.Throws<ObjectDisposedException>(() => streamer.Request(tex, new PageKey(0, 0, 0)));
     }
+
+    [Test]
+    public void HostPagesInRgbaFormatsHoldThePlanarPageEncodedAndCountTheirOwnBytes()
+    {
+        var (gen, tex) = Setup("public-tiny", 16, 4);
+        var keys = Block(2, -1, -1, 2, 2).ToArray();
+        Page[] planar;
+        using (var f32 = new PageStreamer(gen)) planar = StreamingHarness.All(keys.Select(k => f32.Request(tex, k)));
+        int n = tex.Layout.Texels * tex.Layout.Texels;
+        foreach (var format in new[] { PageFormat.Rgba8, PageFormat.Rgba16F, PageFormat.Rgba32F })
+        {
+            using var streamer = new PageStreamer(new CountingGenerator(tex.Model), new StreamingOptions { HostPageFormat = format });
+            var pages = StreamingHarness.All(keys.Select(k => streamer.Request(tex, k)));
+            for (int p = 0; p < keys.Length; p++)
+            {
+                Assert.That((pages[p].Format, pages[p].Texels.Length, pages[p].Encoded.Length), Is.EqualTo((format, 0, n * format.BytesPerTexel())));
+                var e = pages[p].Encoded;
+                for (int i = 0; i < n; i++)
+                    for (int c = 0; c < 3; c++)
+                    {
+                        float v = planar[p].Texels[c * n + i];
+                        string what = $"{format} page {keys[p]} texel {i} channel {c}";
+                        switch (format)
+                        {
+                            case PageFormat.Rgba8: Assert.That(e[4 * i + c], Is.EqualTo((byte)Math.Clamp(MathF.Floor(v * 127.5f + 128f), 0f, 255f)), what); break;
+                            case PageFormat.Rgba16F: Assert.That(BitConverter.ToHalf(e, 8 * i + 2 * c), Is.EqualTo((Half)v), what); break;
+                            default: Assert.That(BitConverter.ToSingle(e, 16 * i + 4 * c), Is.EqualTo(v), what); break;
+                        }
+                    }
+            }
+            var s = streamer.Stats();
+            long lines = s.LineSetsComputed * streamer.Generator.LineBytesPerCoordinate * tex.Layout.Texels;
+            Assert.That(s.HostBytes, Is.EqualTo(lines + keys.Length * format.PageBytes(tex.Layout)), $"{format}: resident pages count their encoded bytes");
+            Assert.That(s.PeakHostBytes, Is.EqualTo(s.HostBytes + tex.Layout.PageBytes), $"{format}: plus one float buffer while a page is encoded");
+        }
+    }
 }

@@ -76,6 +76,33 @@ public class TilesCliTests
         foreach (var f in files) Assert.That(File.ReadAllBytes(Path.Combine(b, f)), Is.EqualTo(File.ReadAllBytes(Path.Combine(a, f))), f);
     }
 
+    [Test]
+    public void Rgba8AndRgba32FPagesAreTheF32PagesEncoded()
+    {
+        string f32 = Path.Combine(_dir, "f32"), rgba8 = Path.Combine(_dir, "rgba8"), rgba32 = Path.Combine(_dir, "rgba32");
+        Assert.That(Tiles("--level", "1", "--x", "-1:0", "--y", "0:0", "--out", f32).Code, Is.EqualTo(0));
+        var (code, _, err) = Tiles("--level", "1", "--x", "-1:0", "--y", "0:0", "--format", "rgba8", "--out", rgba8);
+        Assert.That(code, Is.EqualTo(0), err);
+        Assert.That(Tiles("--level", "1", "--x", "-1:0", "--y", "0:0", "--format", "rgba32f", "--out", rgba32).Code, Is.EqualTo(0));
+        foreach (var x in new[] { "-1", "0" })
+        {
+            var planar = Fixtures.ReadF32(Path.Combine(f32, "1", x, "0.f32"));
+            var bytes = File.ReadAllBytes(Path.Combine(rgba8, "1", x, "0.rgba8"));
+            var floats = File.ReadAllBytes(Path.Combine(rgba32, "1", x, "0.rgba32f"));
+            const int n = 24 * 24;
+            Assert.That((bytes.Length, floats.Length), Is.EqualTo((4 * n, 16 * n)));
+            for (int i = 0; i < n; i++)
+                for (int c = 0; c < 4; c++)
+                {
+                    float v = c < 3 ? planar[c * n + i] : 1f;
+                    Assert.That(BitConverter.ToSingle(floats, 16 * i + 4 * c), Is.EqualTo(v), $"page x {x}, texel {i}, channel {c}");
+                    // The official 8-bit rule, written out: clamp(v·127.5 + 128, 0, 255) truncated; alpha 255.
+                    byte expected = c < 3 ? (byte)Math.Clamp(MathF.Floor(v * 127.5f + 128f), 0f, 255f) : (byte)255;
+                    Assert.That(bytes[4 * i + c], Is.EqualTo(expected), $"page x {x}, texel {i}, channel {c}");
+                }
+        }
+    }
+
     [TestCase(new[] { "--level", "3", "--x", "3:1", "--y", "0:0" }, "--x '3:1': the first index must not exceed the second")]
     [TestCase(new[] { "--level", "3", "--x", "a:1", "--y", "0:0" }, "--x 'a:1': expected A:B with whole numbers (e.g. -4:3)")]
     [TestCase(new[] { "--level", "63", "--x", "0:0", "--y", "0:0" }, "--level '63' must be a whole number in 0..62")]
@@ -84,6 +111,8 @@ public class TilesCliTests
     [TestCase(new[] { "--level", "3", "--x", "0:0", "--y", "0:0", "--border", "17" }, "--border 17 must not exceed --page 16")]
     [TestCase(new[] { "--level", "3", "--x", "0:0", "--y", "0:0", "--order", "zigzag" }, "--order 'zigzag': expected morton or random")]
     [TestCase(new[] { "--level", "3", "--y", "0:0" }, "--x is required")]
+    [TestCase(new[] { "--level", "3", "--x", "0:0", "--y", "0:0", "--format", "rgb9" }, "--format 'rgb9': expected f32, rgba8, rgba16f or rgba32f")]
+    [TestCase(new[] { "--level", "3", "--x", "0:0", "--y", "0:0", "--format", "rgba8", "--png" }, "--png needs --format f32 (pages in rgba8 keep no float texels)")]
     public void BadCommandLinesAreUsageErrors(string[] args, string message)
     {
         var (code, _, err) = Tiles([.. args, "--out", Path.Combine(_dir, "o")]);

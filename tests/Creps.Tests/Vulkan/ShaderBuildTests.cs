@@ -15,6 +15,7 @@ public class ShaderBuildTests
     [TestCase(ShaderCode.LineGemm, "line_gemm.comp", null)]
     [TestCase(ShaderCode.Pixel, "pixel.comp", null)]
     [TestCase(ShaderCode.PixelFp16, "pixel.comp", "CREPS_FP16")]
+    [TestCase(ShaderCode.PageTableProbe, "page_table_probe.comp", null)]
     public void EmbeddedSpirvIsTheSourceCompiledAndPrebuiltIsCurrent(string name, string source, string? define)
     {
         foreach (var tool in new[] { "glslangValidator", "spirv-val" })
