@@ -157,8 +157,9 @@ creps_status creps_generator_destroy(creps_generator *generator);
 typedef enum creps_format {
     CREPS_FORMAT_RGBA8 = 1,      /* 4 bytes/pixel: the official 8-bit rule clamp(v·127.5+128, 0, 255) truncated, alpha 255
                                     (what `creps render --out x.png` writes, plus alpha) */
-    CREPS_FORMAT_RGBA16F = 2,    /* 8 bytes/pixel: half floats (v+1)/2, not clamped, alpha 1 (what `creps bake --format ktx2-f16` stores) */
-    CREPS_FORMAT_RGBA32F = 3,    /* 16 bytes/pixel: floats (v+1)/2, not clamped, alpha 1 */
+    CREPS_FORMAT_RGBA16F = 2,    /* 8 bytes/pixel: the raw output as half floats (round to nearest even), alpha 1 — what a
+                                    Vulkan R16G16B16A16_SFLOAT target and streamed RGBA16F pages hold (not ktx2-f16's (v+1)/2) */
+    CREPS_FORMAT_RGBA32F = 3,    /* 16 bytes/pixel: the raw output as floats, alpha 1 (as an R32G32B32A32_SFLOAT target) */
     CREPS_FORMAT_PLANAR_F32 = 4  /* the raw output: 3 planes (R, G, B) of height rows of width floats, each plane
                                     height·row_stride bytes; with row_stride = 4·width exactly `creps render --out x.f32` */
 } creps_format;
@@ -255,7 +256,11 @@ typedef struct creps_stream_options {
     int32_t workers;            /* render threads, 1..256 (default 1: the cpu backend already uses every core per page) */
     int32_t max_in_flight;      /* pages rendered at once; 0 = workers */
     int64_t host_budget_bytes;  /* resident pages + cached lines + pages in flight never exceed it (default 256 MiB) */
-    int64_t device_budget_bytes;/* device memory for line sets a Vulkan generator keeps (default 256 MiB) */
+    int64_t device_budget_bytes;/* device memory: a Vulkan generator's line sets and the atlas (default 256 MiB) */
+    int32_t atlas_slots;        /* 0: host pages. N > 0: pages live in a device page atlas of N layers on the generator's
+                                   Vulkan device (a vulkan or adopted generator; CREPS_ERROR_WRONG_BACKEND otherwise):
+                                   Vulkan pages are rendered straight into their layer, no host round trip */
+    creps_format atlas_format;  /* the atlas image: RGBA8, RGBA16F (0 = this default) or RGBA32F */
 } creps_stream_options;
 
 /* Fills `options` with the defaults above. */
@@ -283,20 +288,49 @@ typedef struct creps_page_event {
     int32_t level;
     int32_t status;            /* CREPS_OK: the page is resident; otherwise the render failed (message not kept) */
     int64_t x, y;
-    int64_t atlas_layer;       /* -1: a host page (read it with creps_stream_read_page) */
-    int64_t page_table_offset; /* -1: no device page table */
+    int64_t atlas_layer;       /* the atlas layer holding the page; -1: a host page (read it with creps_stream_read_page) */
+    uint32_t texture_id;       /* the page table's id of this texture (creps_page_slot(texture_id, level, x, y) in
+                                  src/Creps.Shaders/page_table.glsl finds atlas_layer on the GPU); 0 for host pages */
+    uint32_t reserved;
 } creps_page_event;
 
 /* Pages that completed since the last poll, oldest first (one event per render however many requests shared it, one
  * per request that found its page resident), up to `capacity` of them; the rest
  * stay for the next poll. Call it once per frame on your main thread. */
 creps_status creps_stream_poll(creps_streamer *streamer, creps_page_event *events, size_t capacity, size_t *out_count);
-/* Copies a resident page (texels × texels, border included) into `dst` in `format`, rows as in creps_render.
- * CREPS_ERROR_NOT_RESIDENT if it is not resident (never requested, evicted by the budget or by creps_stream_evict). */
+/* Copies a resident host page (texels × texels, border included) into `dst` in `format`, rows as in creps_render.
+ * CREPS_ERROR_NOT_RESIDENT if it is not resident (never requested, evicted by the budget or by creps_stream_evict);
+ * CREPS_ERROR_INVALID_ARGUMENT for a page in the atlas (sample or copy it on the GPU). */
 creps_status creps_stream_read_page(creps_streamer *streamer, int32_t level, int64_t x, int64_t y, creps_format format,
                                     void *dst, size_t dst_size, size_t row_stride);
 /* Drops a resident page now; `*out_evicted` (may be NULL) is 1 if it was resident. */
 creps_status creps_stream_evict(creps_streamer *streamer, int32_t level, int64_t x, int64_t y, int32_t *out_evicted);
+
+/* The device page atlas of a streamer made with atlas_slots > 0. Synchronisation contract: every write Creps makes to
+ * the atlas (a layer's texels, page-table entries) is a submission to the generator's VkQueue, and each begins and ends
+ * with a full barrier (ALL_COMMANDS, memory write → read|write). Submit your command buffers that sample the atlas to
+ * that same queue, between creps_stream_queue_lock and creps_stream_queue_unlock (vkQueueSubmit needs external
+ * synchronisation): then you need no barrier, semaphore or fence of your own for the atlas, and a layer is overwritten
+ * only after every command buffer submitted before the overwrite finished with it. The image stays in `layout`
+ * (GENERAL). A layer found on the host (creps_page_event.atlas_layer) holds that page until it is evicted. */
+typedef struct creps_stream_atlas {
+    void *image;                /* VkImage: a 2-D array, one layer per slot, side × side texels (border included) */
+    void *view;                 /* VkImageView: VK_IMAGE_VIEW_TYPE_2D_ARRAY over every layer */
+    void *page_table;           /* VkBuffer: the page table, laid out as src/Creps.Shaders/page_table.glsl documents */
+    int64_t page_table_bytes;
+    int64_t page_table_capacity;/* entries (a power of two) */
+    int64_t slots, side;
+    int32_t format;             /* VkFormat of the image */
+    int32_t layout;             /* VkImageLayout the image is always in (1 = GENERAL) */
+    uint32_t texture_id;        /* this streamer's texture in the table */
+    uint32_t reserved;
+} creps_stream_atlas;
+
+/* CREPS_ERROR_INVALID_ARGUMENT for a streamer without an atlas. */
+creps_status creps_stream_atlas_get(creps_streamer *streamer, creps_stream_atlas *out_atlas);
+/* Hold around each of your vkQueueSubmit calls to the generator's queue (any thread; unlock on the same thread). */
+creps_status creps_stream_queue_lock(creps_streamer *streamer);
+creps_status creps_stream_queue_unlock(creps_streamer *streamer);
 
 typedef struct creps_stream_stats {
     int64_t requests, cache_hits, shared_requests, requests_cancelled, renders_dropped;

@@ -39,7 +39,8 @@ static unsafe class HostPixels
                     planar.Slice((int)(c * plane + (long)y * w), w).CopyTo(new Span<float>(dst + ((nuint)(c * h + y) * stride), w));
             return;
         }
-        var layout = format switch { Rgba8 => TexelLayout.Rgba8, Rgba16F => TexelLayout.Rgba16Half, _ => TexelLayout.Rgba32Float };
+        // The layouts of streamed pages: the raw output as the Vulkan backend writes float images (RGBA8: the official rule).
+        var layout = format switch { Rgba8 => TexelLayout.Rgba8, Rgba16F => TexelLayout.Rgba16Float, _ => TexelLayout.Rgba32Float };
         int bpp = TexelEncoding.BytesPerPixel(layout);
         for (int y = 0; y < h; y++)
         {

@@ -9,13 +9,24 @@ struct StreamOptions
 {
     public int PageSize, Border, Workers, MaxInFlight;
     public long HostBudgetBytes, DeviceBudgetBytes;
+    public int AtlasSlots, AtlasFormat;
 }
 
 [StructLayout(LayoutKind.Sequential)]
 struct PageEvent
 {
     public int Level, Status;
-    public long X, Y, AtlasLayer, PageTableOffset;
+    public long X, Y, AtlasLayer;
+    public uint TextureId, Reserved;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+struct AtlasInfo
+{
+    public nint Image, View, PageTable;
+    public long PageTableBytes, PageTableCapacity, Slots, Side;
+    public int Format, Layout;
+    public uint TextureId, Reserved;
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -32,10 +43,12 @@ struct StreamStats
 /// A streamer handle: one texture on a <see cref="PageStreamer"/>, the caller's open requests by id, and the completed
 /// pages a poll did not have room for.
 /// </summary>
-sealed class NativeStreamer(PageStreamer streamer, TextureDescription texture) : IDisposable
+sealed class NativeStreamer(PageStreamer streamer, TextureDescription texture, PageAtlas? atlas) : IDisposable
 {
     public PageStreamer Streamer { get; } = streamer;
     public TextureDescription Texture { get; } = texture;
+    /// <summary>The device atlas pages live in (owned: disposed after the streamer), or null for host pages.</summary>
+    public PageAtlas? Atlas { get; } = atlas;
     readonly Dictionary<ulong, PageRequest> _requests = new();
     readonly Queue<CompletedPage> _pending = new();
     readonly object _gate = new();
@@ -99,6 +112,7 @@ sealed class NativeStreamer(PageStreamer streamer, TextureDescription texture) :
     {
         lock (_gate) while (_holds.TryPop(out var hold)) hold.Dispose();
         Streamer.Dispose();
+        Atlas?.Dispose();
     }
 }
 
@@ -128,11 +142,28 @@ static unsafe class StreamExports
         var o = *options;
         var layout = new PageLayout(o.PageSize, o.Border);
         var texture = new TextureDescription(g.Model, ng.ModelHash, z, layout);
-        var streamer = new PageStreamer(g, new StreamingOptions
+        var settings = new StreamingOptions
         {
             Workers = o.Workers, MaxInFlight = o.MaxInFlight, HostBudgetBytes = o.HostBudgetBytes, DeviceBudgetBytes = o.DeviceBudgetBytes,
-        });
-        Handles.Out(outStreamer, new NativeStreamer(streamer, texture));
+        };
+        if (o.AtlasSlots < 0) throw new ArgumentException($"atlas_slots {o.AtlasSlots} is negative");
+        if (o.AtlasSlots == 0)
+        {
+            Handles.Out(outStreamer, new NativeStreamer(new PageStreamer(g, settings), texture, null));
+            return Status.Ok;
+        }
+        if (ng.Vulkan is not { } vulkan)
+            return Errors.Report(Status.WrongBackend, $"a page atlas lives on a Vulkan device; this generator runs on {g.Name} (create it with backend \"vulkan\" or adopt your device)");
+        var format = o.AtlasFormat switch
+        {
+            0 or HostPixels.Rgba16F => PageFormat.Rgba16F,
+            HostPixels.Rgba8 => PageFormat.Rgba8,
+            HostPixels.Rgba32F => PageFormat.Rgba32F,
+            _ => throw new ArgumentException($"atlas_format {o.AtlasFormat} is not RGBA8 (1), RGBA16F (2) or RGBA32F (3)"),
+        };
+        var atlas = new PageAtlas(vulkan.Context, layout, o.AtlasSlots, format);
+        try { Handles.Out(outStreamer, new NativeStreamer(new PageStreamer(g, atlas, settings), texture, atlas)); }
+        catch { atlas.Dispose(); throw; }
         return Status.Ok;
     });
 
@@ -185,9 +216,12 @@ static unsafe class StreamExports
         for (int i = 0; i < taken.Count; i++)
         {
             var c = taken[i];
+            // The layer the host table holds now (−1 once evicted again); the id a shader looks the page up with.
             events[i] = new PageEvent
             {
-                Level = c.Key.Level, X = c.Key.X, Y = c.Key.Y, AtlasLayer = -1, PageTableOffset = -1,
+                Level = c.Key.Level, X = c.Key.X, Y = c.Key.Y,
+                AtlasLayer = c.Succeeded && s.Atlas != null ? s.Atlas.SlotOf(s.Texture, c.Key) : -1,
+                TextureId = s.Atlas?.TextureId(s.Texture) ?? 0,
                 Status = c.Succeeded ? (int)Status.Ok : (int)Status.Internal,
             };
         }
@@ -203,6 +237,7 @@ static unsafe class StreamExports
         var stride = HostPixels.CheckDestination(format, t, t, dst, dstSize, rowStride);
         var key = new PageKey(level, x, y);
         if (!s.Streamer.TryGetPage(s.Texture, key, out var page)) return Errors.Report(Status.NotResident, $"page {key} is not resident");
+        if (page.AtlasSlot >= 0) throw new ArgumentException($"page {key} lives in the atlas (layer {page.AtlasSlot}): sample or copy it on the GPU");
         HostPixels.Write(format, page.Texels, t, t, dst, stride);   // pages are immutable: safe to read after an eviction
         return Status.Ok;
     });
@@ -215,6 +250,40 @@ static unsafe class StreamExports
         if (outEvicted != null) *outEvicted = evicted ? 1 : 0;
         return Status.Ok;
     });
+
+    [UnmanagedCallersOnly(EntryPoint = "creps_stream_atlas_get")]
+    static int AtlasGet(nint streamer, AtlasInfo* outAtlas) => Errors.Run(() =>
+    {
+        var s = Handles.Get<NativeStreamer>(streamer, "streamer");
+        Handles.CheckOut(outAtlas, "out_atlas");
+        var a = s.Atlas ?? throw new ArgumentException("this streamer keeps host pages (create it with atlas_slots > 0 for an atlas)");
+        *outAtlas = new AtlasInfo
+        {
+            Image = (nint)a.Image.Handle, View = (nint)a.View.Handle, PageTable = (nint)a.PageTable.Handle,
+            PageTableBytes = (long)a.PageTableBytes, PageTableCapacity = a.PageTableCapacity, Slots = a.Slots, Side = a.Side,
+            Format = (int)a.Format, Layout = (int)a.ImageLayout, TextureId = a.TextureId(s.Texture),
+        };
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "creps_stream_queue_lock")]
+    static int QueueLock(nint streamer) => Errors.Run(() =>
+    {
+        Monitor.Enter(QueueGate(streamer));
+        return Status.Ok;
+    });
+
+    [UnmanagedCallersOnly(EntryPoint = "creps_stream_queue_unlock")]
+    static int QueueUnlock(nint streamer) => Errors.Run(() =>
+    {
+        var gate = QueueGate(streamer);
+        if (!Monitor.IsEntered(gate)) throw new ArgumentException("the queue is not locked by this thread");
+        Monitor.Exit(gate);
+        return Status.Ok;
+    });
+
+    static object QueueGate(nint streamer) =>
+        (Handles.Get<NativeStreamer>(streamer, "streamer").Atlas ?? throw new ArgumentException("this streamer has no atlas (and so no queue to lock)")).QueueLock;
 
     [UnmanagedCallersOnly(EntryPoint = "creps_stream_stats_get")]
     static int Stats(nint streamer, StreamStats* outStats) => Errors.Run(() =>

@@ -81,7 +81,7 @@ public class BindingTests
                 }
             var half = new byte[CrepsGenerator.ByteCount(region, CrepsFormat.Rgba16F)];
             gen.Render(latent, region, CrepsFormat.Rgba16F, half);
-            Assert.That(BitConverter.ToHalf(half, 0), Is.EqualTo((Half)((planar[0] + 1f) * 0.5f)));
+            Assert.That(BitConverter.ToHalf(half, 0), Is.EqualTo((Half)planar[0]));   // the raw output as a half
 
             using var ws = CrepsLatent.FromWs(model, new float[model.Info.NumWs * model.Info.WDim]);
             Assert.That(gen.RenderPlanar(ws, region), Is.Not.EqualTo(planar));
@@ -160,6 +160,8 @@ public class BindingTests
         Assert.That(page, Is.EqualTo(MemoryMarshal.AsBytes(direct.AsSpan()).ToArray()));
         Assert.That(s.TryReadPage(2, 3, -1, CrepsFormat.PlanarF32, page), Is.False);
         Assert.That(s.Evict(2, 1, -1), Is.True);
+        Assert.That(events.All(e => e.AtlasLayer == -1 && e.TextureId == 0), "host pages name no atlas layer");
+        Assert.That(Assert.Throws<CrepsException>(() => s.Atlas())!.Message, Does.Contain("host pages"));
         var st = s.Stats();
         Assert.That((st.Requests, st.PagesRendered, st.RequestsCancelled, st.RendersDropped, st.PageEvictions), Is.EqualTo((3L, 2L, 1L, 1L, 1L)));
     }

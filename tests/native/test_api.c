@@ -1,7 +1,7 @@
 /* Every function of creps.h on the cpu backend, against independent references:
  *   argv[1] the model (.safetensors), argv[2] `creps render --seed 7 --psi 0.7 --size 48x32 --region 0.25,0.5,0.75,1.25
  *   --out ref.f32` of it, argv[3] a scratch folder.
- * Host formats are checked against the rules of creps.h written here from scratch (the 8-bit rule, (v+1)/2, a float → half
+ * Host formats are checked against the rules of creps.h written here from scratch (the 8-bit rule, a float → half
  * conversion), pages against creps_render of their bordered region, bakes by their files. Prints one "ok …" line per part. */
 #define _POSIX_C_SOURCE 200809L /* nanosleep, access */
 #include <math.h>
@@ -165,10 +165,10 @@ int main(int argc, char **argv) {
         REQUIRE(rgba8[y * stride8 + W * 4] == 0xCD);
         for (int x = 0; x < W; x++) {
             for (int c = 0; c < 3; c++) {
-                float v = ref[(c * H + y) * W + x], unit = (v + 1.0f) * 0.5f;
+                float v = ref[(c * H + y) * W + x];
                 REQUIRE(rgba8[y * stride8 + x * 4 + c] == to_byte(v));
-                REQUIRE(rgba16[(y * W + x) * 4 + c] == half_bits(unit));
-                REQUIRE(memcmp(&rgba32[(y * W + x) * 4 + c], &unit, 4) == 0);
+                REQUIRE(rgba16[(y * W + x) * 4 + c] == half_bits(v));
+                REQUIRE(memcmp(&rgba32[(y * W + x) * 4 + c], &v, 4) == 0);
             }
             REQUIRE(rgba8[y * stride8 + x * 4 + 3] == 255);
             REQUIRE(rgba16[(y * W + x) * 4 + 3] == 0x3c00);
@@ -290,7 +290,7 @@ int main(int argc, char **argv) {
         REQUIRE(n <= 1);
         for (size_t i = 0; i < n; i++) {
             REQUIRE(events[i].status == CREPS_OK && events[i].level == 3 && events[i].y == 5);
-            REQUIRE(events[i].atlas_layer == -1 && events[i].page_table_offset == -1);
+            REQUIRE(events[i].atlas_layer == -1 && events[i].texture_id == 0);
             order[got++] = events[i].x;
         }
         if (n == 0) { sleep_ms(10); waited += 10; }
@@ -327,8 +327,15 @@ int main(int argc, char **argv) {
     REQUIRE(st.line_sets_computed == 4 && st.line_sets_reused == 2);
     printf("ok streaming: %lld pages rendered, %lld line sets computed, %lld reused, p50 %.1f ms\n", (long long)st.pages_rendered,
            (long long)st.line_sets_computed, (long long)st.line_sets_reused, st.latency_ms_p50);
+    creps_stream_atlas atlas;
+    EXPECT_FAIL(creps_stream_atlas_get(stream, &atlas), CREPS_ERROR_INVALID_ARGUMENT);   /* host pages: no atlas */
+    EXPECT_FAIL(creps_stream_queue_lock(stream), CREPS_ERROR_INVALID_ARGUMENT);
+    EXPECT_FAIL(creps_stream_queue_unlock(stream), CREPS_ERROR_INVALID_ARGUMENT);
     CHECK(creps_stream_destroy(stream));
     CHECK(creps_stream_destroy(NULL));
+    so.atlas_slots = 4;   /* an atlas needs a Vulkan device */
+    EXPECT_FAIL(creps_stream_create(gen, latent, &so, &stream), CREPS_ERROR_WRONG_BACKEND);
+    so.atlas_slots = 0;
     so.page_size = 0;
     EXPECT_FAIL(creps_stream_create(gen, latent, &so, &stream), CREPS_ERROR_INVALID_ARGUMENT);
 

@@ -4,10 +4,13 @@
  *   1. blocking into its RGBA32F image (creps_render_vk_image), then copies it to a buffer itself;
  *   2. recorded into its own command buffer (creps_record_vk_image) at an offset of a second image, followed by its own
  *      copy in the same command buffer, submitted with its own fence;
+ *   3. streamed pages into a device page atlas on its device, one layer copied back by the client;
  * and compares both readbacks with the cpu backend's planar floats of the same regions (within 2e-3, the Vulkan
  * tolerance of the streaming issue). Validation messages at the end, instance destruction included: must be zero. */
+#define _POSIX_C_SOURCE 200809L /* nanosleep */
 #include <math.h>
 #include <string.h>
+#include <time.h>
 #include <vulkan/vulkan.h>
 
 #include "check.h"
@@ -218,6 +221,7 @@ int main(int argc, char **argv) {
     VkCommandPool pool;
     VkCommandPoolCreateInfo pci = {VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
     pci.queueFamilyIndex = family;
+    pci.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
     VK(vkCreateCommandPool(device, &pci, NULL, &pool));
     VkCommandBuffer cmds[2];
     VkCommandBufferAllocateInfo cai = {VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
@@ -274,6 +278,98 @@ int main(int argc, char **argv) {
     double d2 = compare(buf2.data, IW2, X2, Y2, want2, W2, H2);
     printf("recorded render into the client's command buffer at (%d,%d): max |vulkan - cpu| = %.3g\n", X2, Y2, d2);
     REQUIRE(d2 <= 2e-3);
+
+    /* 3. Streaming into a device page atlas on our device: pages land in layers the poll names; our own copy of a layer
+     *    (submitted to the same queue under the streamer's queue lock, no barrier of ours) equals the cpu render of the
+     *    page's bordered region. */
+    creps_stream_options so;
+    CHECK(creps_stream_options_init(&so));
+    so.page_size = 24;
+    so.border = 2;
+    so.atlas_slots = 4;
+    so.atlas_format = CREPS_FORMAT_RGBA32F;
+    creps_streamer *stream = NULL;
+    CHECK(creps_stream_create(gen, latent, &so, &stream));
+    creps_stream_atlas atlas;
+    CHECK(creps_stream_atlas_get(stream, &atlas));
+    REQUIRE(atlas.image != NULL && atlas.view != NULL && atlas.page_table != NULL && atlas.slots == 4 && atlas.side == 28);
+    REQUIRE(atlas.format == VK_FORMAT_R32G32B32A32_SFLOAT && atlas.layout == VK_IMAGE_LAYOUT_GENERAL && atlas.page_table_bytes > 0);
+    uint64_t req;
+    CHECK(creps_stream_request(stream, 2, 1, -1, 5, &req));
+    CHECK(creps_stream_request(stream, 2, 2, -1, 4, &req));
+    creps_page_event ev[4];
+    int64_t layer_of_first = -1, layer_of_second = -1;
+    size_t landed = 0, n;
+    for (int waited = 0; landed < 2 && waited < 600000; waited += 20) {
+        CHECK(creps_stream_poll(stream, ev, 4, &n));
+        for (size_t i = 0; i < n; i++) {
+            REQUIRE(ev[i].status == CREPS_OK && ev[i].texture_id == atlas.texture_id && ev[i].atlas_layer >= 0 && ev[i].atlas_layer < 4);
+            if (ev[i].x == 1) layer_of_first = ev[i].atlas_layer; else layer_of_second = ev[i].atlas_layer;
+        }
+        landed += n;
+        if (n == 0) {
+            struct timespec t = {0, 20000000L};
+            nanosleep(&t, NULL);
+        }
+    }
+    REQUIRE(landed == 2 && layer_of_first >= 0 && layer_of_second >= 0 && layer_of_first != layer_of_second);
+    float page_buf[3 * 28 * 28];
+    EXPECT_FAIL(creps_stream_read_page(stream, 2, 1, -1, CREPS_FORMAT_PLANAR_F32, page_buf, sizeof page_buf, 0), CREPS_ERROR_INVALID_ARGUMENT);
+    buffer_t layer_buf = make_buffer(sizeof(float) * 4 * 28 * 28);
+    VK(vkResetFences(device, 1, &fence));
+    VK(vkResetCommandBuffer(cmds[0], 0));
+    VK(vkBeginCommandBuffer(cmds[0], &begin));
+    VkBufferImageCopy lc = {0};
+    lc.imageSubresource.aspectMask = VK_IMAGE_ASPECT_COLOR_BIT;
+    lc.imageSubresource.baseArrayLayer = (uint32_t)layer_of_first;
+    lc.imageSubresource.layerCount = 1;
+    lc.imageExtent.width = lc.imageExtent.height = 28;
+    lc.imageExtent.depth = 1;
+    /* The atlas is GENERAL between Creps' submissions: we copy in TRANSFER_SRC and put it back before our command ends. */
+    VkImageMemoryBarrier to_src = {VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
+    to_src.srcAccessMask = 0;
+    to_src.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
+    to_src.oldLayout = VK_IMAGE_LAYOUT_GENERAL;
+    to_src.newLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+    to_src.srcQueueFamilyIndex = to_src.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+    to_src.image = (VkImage)atlas.image;
+    to_src.subresourceRange.aspectMask = VK_IMAGE_ASPECT_COLOR_BIT;
+    to_src.subresourceRange.levelCount = 1;
+    to_src.subresourceRange.baseArrayLayer = (uint32_t)layer_of_first;
+    to_src.subresourceRange.layerCount = 1;
+    vkCmdPipelineBarrier(cmds[0], VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, NULL, 0, NULL, 1, &to_src);
+    vkCmdCopyImageToBuffer(cmds[0], (VkImage)atlas.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, layer_buf.buffer, 1, &lc);
+    VkImageMemoryBarrier back = to_src;
+    back.srcAccessMask = 0;
+    back.dstAccessMask = 0;
+    back.oldLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+    back.newLayout = VK_IMAGE_LAYOUT_GENERAL;
+    vkCmdPipelineBarrier(cmds[0], VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0, 0, NULL, 0, NULL, 1, &back);
+    VkBufferMemoryBarrier hb = {VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER};
+    hb.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+    hb.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+    hb.srcQueueFamilyIndex = hb.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+    hb.buffer = layer_buf.buffer;
+    hb.size = VK_WHOLE_SIZE;
+    vkCmdPipelineBarrier(cmds[0], VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 0, NULL, 1, &hb, 0, NULL);
+    VK(vkEndCommandBuffer(cmds[0]));
+    submit.pCommandBuffers = &cmds[0];
+    CHECK(creps_stream_queue_lock(stream));
+    VK(vkQueueSubmit(queue, 1, &submit, fence));
+    CHECK(creps_stream_queue_unlock(stream));
+    VK(vkWaitForFences(device, 1, &fence, VK_TRUE, UINT64_MAX));
+    /* Page (2; 1, -1) with its border: [(24-2)/96, (48+2)/96) x [(-24-2)/96, (0+2)/96). */
+    creps_region bordered = {22 / 96.0, -26 / 96.0, 50 / 96.0, 2 / 96.0, 28, 28, 0, 0};
+    CHECK(creps_render(cpu, latent, &bordered, CREPS_FORMAT_PLANAR_F32, page_buf, sizeof page_buf, 0));
+    double d3 = compare(layer_buf.data, 28, 0, 0, page_buf, 28, 28);
+    printf("page in atlas layer %lld (texture id %u): max |vulkan - cpu| = %.3g\n", (long long)layer_of_first, atlas.texture_id, d3);
+    REQUIRE(d3 <= 2e-3);
+    creps_stream_stats st;
+    CHECK(creps_stream_stats_get(stream, &st));
+    REQUIRE(st.pages_rendered == 2 && st.peak_device_bytes <= st.device_budget_bytes);
+    CHECK(creps_stream_destroy(stream));
+    vkDestroyBuffer(device, layer_buf.buffer, NULL);
+    vkFreeMemory(device, layer_buf.memory, NULL);
 
     /* Errors on the Vulkan path: a region that does not fit, octaves, a format Creps does not write. */
     t2.x = IW2 - W2 + 1;

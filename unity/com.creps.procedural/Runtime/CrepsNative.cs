@@ -82,6 +82,8 @@ namespace Creps.Procedural
     {
         public int PageSize, Border, Workers, MaxInFlight;
         public long HostBudgetBytes, DeviceBudgetBytes;
+        public int AtlasSlots;
+        public CrepsFormat AtlasFormat;
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -89,7 +91,17 @@ namespace Creps.Procedural
     {
         public int Level;
         public CrepsStatus Status;
-        public long X, Y, AtlasLayer, PageTableOffset;
+        public long X, Y, AtlasLayer;
+        public uint TextureId, Reserved;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct CrepsStreamAtlas
+    {
+        public IntPtr Image, View, PageTable;
+        public long PageTableBytes, PageTableCapacity, Slots, Side;
+        public int Format, Layout;
+        public uint TextureId, Reserved;
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -155,6 +167,9 @@ namespace Creps.Procedural
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] public static extern CrepsStatus creps_stream_poll(IntPtr streamer, [Out] CrepsPageEvent[] events, UIntPtr capacity, out UIntPtr count);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] public static extern CrepsStatus creps_stream_read_page(IntPtr streamer, int level, long x, long y, CrepsFormat format, IntPtr dst, UIntPtr dstSize, UIntPtr rowStride);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] public static extern CrepsStatus creps_stream_evict(IntPtr streamer, int level, long x, long y, out int evicted);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] public static extern CrepsStatus creps_stream_atlas_get(IntPtr streamer, out CrepsStreamAtlas atlas);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] public static extern CrepsStatus creps_stream_queue_lock(IntPtr streamer);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] public static extern CrepsStatus creps_stream_queue_unlock(IntPtr streamer);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] public static extern CrepsStatus creps_stream_stats_get(IntPtr streamer, out CrepsStreamStats stats);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] public static extern CrepsStatus creps_stream_destroy(IntPtr streamer);
 
@@ -421,6 +436,13 @@ namespace Creps.Procedural
         {
             CrepsNative.Check(CrepsNative.creps_stream_evict(Handle, level, x, y, out var evicted));
             return evicted != 0;
+        }
+
+        /// <summary>The device atlas (streamers created with AtlasSlots &gt; 0); see creps_stream_atlas in creps.h for the contract.</summary>
+        public CrepsStreamAtlas Atlas()
+        {
+            CrepsNative.Check(CrepsNative.creps_stream_atlas_get(Handle, out var a));
+            return a;
         }
 
         public CrepsStreamStats Stats()
