@@ -35,4 +35,18 @@
         }                                                                                                    \
     } while (0)
 
+/* The whole file at `path` (malloc'd; at least one byte allocated), its length in *size. */
+static inline void *read_all(const char *path, size_t *size) {
+    FILE *f = fopen(path, "rb");
+    REQUIRE(f != NULL);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    void *data = malloc(n > 0 ? (size_t)n : 1);
+    REQUIRE(data != NULL && fread(data, 1, (size_t)n, f) == (size_t)n);
+    fclose(f);
+    *size = (size_t)n;
+    return data;
+}
+
 #endif

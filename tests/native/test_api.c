@@ -14,19 +14,6 @@
 
 enum { W = 48, H = 32 };
 
-static float *read_file(const char *path, size_t *size) {
-    FILE *f = fopen(path, "rb");
-    REQUIRE(f != NULL);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    float *data = malloc((size_t)n);
-    REQUIRE(fread(data, 1, (size_t)n, f) == (size_t)n);
-    fclose(f);
-    *size = (size_t)n;
-    return data;
-}
-
 /* creps.h's RGBA8 rule: clamp(v·127.5+128, 0, 255) truncated, in float arithmetic. */
 static uint8_t to_byte(float v) {
     float s = v * 127.5f;
@@ -84,7 +71,7 @@ int main(int argc, char **argv) {
     CHECK(creps_model_open(model_path, &model));
     REQUIRE(creps_last_error()[0] == '\0');
     size_t file_size;
-    void *file = read_file(model_path, &file_size);
+    void *file = read_all(model_path, &file_size);
     CHECK(creps_model_open_memory(file, file_size, &model_mem));
     memset(file, 0, file_size);   /* the library copied it */
     free(file);
@@ -128,7 +115,7 @@ int main(int argc, char **argv) {
     /* Planar float32 = `creps render --out x.f32`, bit for bit. */
     creps_region region = {0.25, 0.5, 0.75, 1.25, W, H, 0, 0};
     size_t ref_size;
-    float *ref = read_file(ref_path, &ref_size);
+    float *ref = read_all(ref_path, &ref_size);
     REQUIRE(ref_size == sizeof(float) * 3 * W * H);
     float *planar = malloc(ref_size);
     CHECK(creps_render(gen, latent, &region, CREPS_FORMAT_PLANAR_F32, planar, ref_size, 0));

@@ -5,19 +5,6 @@
 
 #include "check.h"
 
-static void *read_all(const char *path, size_t *size) {
-    FILE *f = fopen(path, "rb");
-    REQUIRE(f != NULL);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    void *data = malloc(n > 0 ? (size_t)n : 1);
-    REQUIRE(fread(data, 1, (size_t)n, f) == (size_t)n);
-    fclose(f);
-    *size = (size_t)n;
-    return data;
-}
-
 static void expect_one_line(void) {
     const char *m = creps_last_error();
     REQUIRE(m[0] != '\0' && strchr(m, '\n') == NULL);

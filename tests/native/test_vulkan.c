@@ -45,6 +45,15 @@ static uint32_t memory_type(uint32_t bits, VkMemoryPropertyFlags want) {
     exit(1);
 }
 
+static VkDeviceMemory allocate(VkMemoryRequirements req, VkMemoryPropertyFlags want) {
+    VkMemoryAllocateInfo alloc = {VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+    alloc.allocationSize = req.size;
+    alloc.memoryTypeIndex = memory_type(req.memoryTypeBits, want);
+    VkDeviceMemory memory;
+    VK(vkAllocateMemory(device, &alloc, NULL, &memory));
+    return memory;
+}
+
 typedef struct { VkImage image; VkDeviceMemory memory; } image_t;
 typedef struct { VkBuffer buffer; VkDeviceMemory memory; float *data; } buffer_t;
 
@@ -65,10 +74,7 @@ static image_t make_image(uint32_t w, uint32_t h) {
     VK(vkCreateImage(device, &info, NULL, &r.image));
     VkMemoryRequirements req;
     vkGetImageMemoryRequirements(device, r.image, &req);
-    VkMemoryAllocateInfo alloc = {VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-    alloc.allocationSize = req.size;
-    alloc.memoryTypeIndex = memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
-    VK(vkAllocateMemory(device, &alloc, NULL, &r.memory));
+    r.memory = allocate(req, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
     VK(vkBindImageMemory(device, r.image, r.memory, 0));
     return r;
 }
@@ -81,10 +87,7 @@ static buffer_t make_buffer(VkDeviceSize size) {
     VK(vkCreateBuffer(device, &info, NULL, &r.buffer));
     VkMemoryRequirements req;
     vkGetBufferMemoryRequirements(device, r.buffer, &req);
-    VkMemoryAllocateInfo alloc = {VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-    alloc.allocationSize = req.size;
-    alloc.memoryTypeIndex = memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
-    VK(vkAllocateMemory(device, &alloc, NULL, &r.memory));
+    r.memory = allocate(req, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
     VK(vkBindBufferMemory(device, r.buffer, r.memory, 0));
     VK(vkMapMemory(device, r.memory, 0, VK_WHOLE_SIZE, 0, (void **)&r.data));
     return r;
