@@ -422,7 +422,8 @@ public sealed unsafe class PageAtlas : IDisposable
         return mem;
     }
 
-    Buffer NewBuffer(ulong size, BufferUsageFlags usage, MemoryPropertyFlags want, out DeviceMemory memory, out ulong bytes)
+    /// <summary>A buffer with a dedicated allocation of its own (the atlas's table and staging, readback and probe buffers).</summary>
+    internal Buffer NewBuffer(ulong size, BufferUsageFlags usage, MemoryPropertyFlags want, out DeviceMemory memory, out ulong bytes)
     {
         var vk = Context.Vk;
         var info = new BufferCreateInfo(size: size, usage: usage, sharingMode: SharingMode.Exclusive);

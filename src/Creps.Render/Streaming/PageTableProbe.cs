@@ -28,8 +28,8 @@ internal static unsafe class PageTableProbe
         var objects = new List<Action>();
         try
         {
-            var (qBuf, qMem) = HostBuffer(ctx, (ulong)words.Length * 4, objects);
-            var (rBuf, rMem) = HostBuffer(ctx, (ulong)queries.Length * 4, objects);
+            var (qBuf, qMem) = HostBuffer(atlas, (ulong)words.Length * 4, objects);
+            var (rBuf, rMem) = HostBuffer(atlas, (ulong)queries.Length * 4, objects);
             Write(ctx, qMem, MemoryMarshal.AsBytes(words.AsSpan()));
 
             var bindings = stackalloc DescriptorSetLayoutBinding[3];
@@ -115,23 +115,11 @@ internal static unsafe class PageTableProbe
         }
     }
 
-    static (Buffer, DeviceMemory) HostBuffer(VulkanContext ctx, ulong size, List<Action> objects)
+    static (Buffer, DeviceMemory) HostBuffer(PageAtlas atlas, ulong size, List<Action> objects)
     {
-        var vk = ctx.Vk;
-        var info = new BufferCreateInfo(size: size, usage: BufferUsageFlags.StorageBufferBit, sharingMode: SharingMode.Exclusive);
-        Buffer b;
-        VulkanException.Check(vk.CreateBuffer(ctx.Device, &info, null, &b), "vkCreateBuffer");
-        var bCopy = b;
-        objects.Add(() => vk.DestroyBuffer(ctx.Device, bCopy, null));
-        MemoryRequirements req;
-        vk.GetBufferMemoryRequirements(ctx.Device, b, &req);
-        int type = ctx.MemoryType(req.MemoryTypeBits, MemoryPropertyFlags.HostVisibleBit | MemoryPropertyFlags.HostCoherentBit);
-        var ai = new MemoryAllocateInfo(allocationSize: req.Size, memoryTypeIndex: (uint)type);
-        DeviceMemory m;
-        VulkanException.Check(vk.AllocateMemory(ctx.Device, &ai, null, &m), "vkAllocateMemory");
-        var mCopy = m;
-        objects.Add(() => vk.FreeMemory(ctx.Device, mCopy, null));
-        VulkanException.Check(vk.BindBufferMemory(ctx.Device, b, m, 0), "vkBindBufferMemory");
+        var ctx = atlas.Context;
+        var b = atlas.NewBuffer(size, BufferUsageFlags.StorageBufferBit, MemoryPropertyFlags.HostVisibleBit | MemoryPropertyFlags.HostCoherentBit, out var m, out _);
+        objects.Add(() => { ctx.Vk.DestroyBuffer(ctx.Device, b, null); ctx.Vk.FreeMemory(ctx.Device, m, null); });
         return (b, m);
     }
 

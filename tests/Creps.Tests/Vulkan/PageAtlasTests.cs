@@ -51,6 +51,7 @@ public class PageAtlasTests : VulkanTestBase
 
     [TestCase(PageFormat.Rgba32F, 2e-3)]
     [TestCase(PageFormat.Rgba16F, 3e-3)]   // 2e-3 plus half precision's rounding (≤ 2^-11 relative)
+    [TestCase(PageFormat.Rgba8, 1.0)]      // 8-bit values: the pixel pass's official rule, at most one step off where the floats straddle a step
     public void VulkanPagesRenderedIntoTheAtlasEqualCpuPagesAndTheTableFindsThem(PageFormat format, double tol)
     {
         var tex = StreamingHarness.Texture("public-tiny", 3, 16, 4);
@@ -65,7 +66,8 @@ public class PageAtlasTests : VulkanTestBase
             {
                 Assert.That(got[i].AtlasSlot, Is.InRange(0, 7));
                 Assert.That(got[i].Texels, Is.Empty, "an atlas page has no host texels");
-                FloatAssert.MaxAbs(Planar(atlas, atlas.ReadSlot(got[i].AtlasSlot)), expected[i].Texels, tol, $"page {Keys[i]} in the atlas vs cpu");
+                var want = format == PageFormat.Rgba8 ? expected[i].Texels.Select(v => (float)PixelFormat.ToByte(v)).ToArray() : expected[i].Texels;
+                FloatAssert.MaxAbs(Planar(atlas, atlas.ReadSlot(got[i].AtlasSlot)), want, tol, $"page {Keys[i]} in the atlas vs cpu");
             }
             Assert.That(got.Select(p => p.AtlasSlot).Distinct().Count(), Is.EqualTo(Keys.Length));
             PageKey[] absent = [new(0, 1, 0), new(20, -1, -2), new(3, -4, -5), new(1, 0, 0)];
