@@ -20,7 +20,7 @@ if grep -qE "(TearDown|SetUp) failed for test fixture" "$log"; then
   grep -E -A3 "(TearDown|SetUp) failed for test fixture" "$log"
   rc=1
 fi
-# One plain closing line with the counts (the vstest summary spreads them over several lines).
-count() { grep -E "^\s+$1: [0-9]+" "$log" | tail -1 | grep -oE "[0-9]+" || echo 0; }
+# One plain closing line with the counts (the vstest summary spreads them over several lines, one summary per test project).
+count() { grep -E "^\s+$1: [0-9]+" "$log" | grep -oE "[0-9]+" | awk '{ n += $1 } END { print n + 0 }'; }
 echo "tests: $(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
 exit "$rc"

@@ -16,6 +16,7 @@ APT_PACKAGES=(
   vulkan-validationlayers             # Vulkan tests: VK_LAYER_KHRONOS_validation (every Vulkan test fails on a message)
   libglfw3 xvfb xauth                 # the demo viewer: GLFW windows (P/Invoke), and an X server for its window tests
   clang zlib1g-dev gcc libc6-dev      # the C ABI: NativeAOT links libcreps.so with clang; the C tests are built by gcc
+  libvulkan-dev                       # the C ABI tests: tests/native/test_vulkan.c (an engine-style client with its own Vulkan device) includes vulkan/vulkan.h, links -lvulkan
 )
 # bake's tests read KTX2 with the npm package ktx-parse under Node.js (tests/js); Debian's nodejs only where node is absent.
 command -v node >/dev/null && command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)

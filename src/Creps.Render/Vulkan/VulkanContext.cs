@@ -37,7 +37,7 @@ public sealed unsafe class VulkanContext : IDisposable
     /// <summary>Validation-layer messages received so far (only with validation on), instance creation included.</summary>
     public IReadOnlyList<string> ValidationMessages => _messenger?.Messages ?? [];
 
-    VulkanContext(Vk vk, Instance instance, PhysicalDevice pd, Device device, uint family, bool owns, ValidationMessenger? messenger)
+    VulkanContext(Vk vk, Instance instance, PhysicalDevice pd, Device device, uint family, bool owns, ValidationMessenger? messenger, Queue? queue = null)
     {
         Vk = vk; Instance = instance; PhysicalDevice = pd; Device = device; QueueFamily = family; OwnsDevice = owns; _messenger = messenger;
         vk.CurrentInstance = instance;
@@ -50,8 +50,8 @@ public sealed unsafe class VulkanContext : IDisposable
         PhysicalDeviceMemoryProperties mem;
         vk.GetPhysicalDeviceMemoryProperties(pd, &mem);
         MemoryProperties = mem;
-        Queue q;
-        vk.GetDeviceQueue(device, family, 0, &q);
+        Queue q = queue ?? default;
+        if (queue == null) vk.GetDeviceQueue(device, family, 0, &q);
         Queue = q;
         Submissions = new SubmissionQueue(this);
     }
@@ -156,11 +156,33 @@ public sealed unsafe class VulkanContext : IDisposable
     /// feature enabled (and, for <paramref name="float16Enabled"/>, Vulkan 1.2's shaderFloat16). Disposing the context
     /// releases only what Creps created (command pool, fences, pipelines); the engine's objects stay valid.
     /// </summary>
-    public static VulkanContext Adopt(Instance instance, PhysicalDevice physicalDevice, Device device, uint queueFamily, bool float16Enabled = false)
+    /// <param name="queue">The engine's queue of <paramref name="queueFamily"/> to submit to (null: queue 0 of that family).</param>
+    /// <param name="getInstanceProcAddr">The engine's <c>PFN_vkGetInstanceProcAddr</c> to load every Vulkan function through
+    /// (0: the system loader, libvulkan.so.1) — for engines that load Vulkan themselves or insert layers.</param>
+    public static VulkanContext Adopt(Instance instance, PhysicalDevice physicalDevice, Device device, uint queueFamily, bool float16Enabled = false,
+        Queue? queue = null, nint getInstanceProcAddr = 0)
     {
-        var vk = LoadApi();
         if (instance.Handle == 0 || physicalDevice.Handle == 0 || device.Handle == 0) throw new ArgumentException("adopting a null Vulkan handle");
-        return new VulkanContext(vk, instance, physicalDevice, device, queueFamily, owns: false, messenger: null) { Float16 = float16Enabled };
+        if (queue is { Handle: 0 }) throw new ArgumentException("adopting a null Vulkan queue");
+        var vk = getInstanceProcAddr == 0 ? LoadApi() : LoadApi(getInstanceProcAddr, instance);
+        return new VulkanContext(vk, instance, physicalDevice, device, queueFamily, owns: false, messenger: null, queue) { Float16 = float16Enabled };
+    }
+
+    /// <summary>Vulkan loaded through a caller's vkGetInstanceProcAddr: instance-level lookups first, global ones (NULL instance) otherwise.</summary>
+    static Vk LoadApi(nint getInstanceProcAddr, Instance instance)
+    {
+        var gipa = (delegate* unmanaged<nint, byte*, nint>)getInstanceProcAddr;
+        nint handle = instance.Handle;
+        return new Vk(new Silk.NET.Core.Contexts.LamdaNativeContext(name =>
+        {
+            var utf8 = SilkMarshal.StringToPtr(name);
+            try
+            {
+                nint p = gipa(handle, (byte*)utf8);
+                return p != 0 ? p : gipa(0, (byte*)utf8);
+            }
+            finally { SilkMarshal.Free(utf8); }
+        }));
     }
 
     /// <summary>A memory type index with all of <paramref name="want"/> among <paramref name="typeBits"/>; -1 if none.</summary>
