@@ -38,14 +38,14 @@ from .st import load_generator  # noqa: E402
 from .trainer import discriminator_step, lazy_adam  # noqa: E402
 
 
-def fresh_d_auc(G, ex, steps, batch, d_base, d_max, seed=0, log=None):
-    """ROC AUC of a fresh D: trained on training crops vs a pool of 1024 samples, scored on 512 held-out
-    crops vs 512 other samples (the pool saves G forward passes: one per sample, not one per step)."""
+def fresh_d_auc(G, ex, steps, batch, d_base, d_max, n=256, seed=0, log=None):
+    """ROC AUC of a fresh D: trained on training crops vs a pool of 2n samples, scored on n held-out
+    crops vs n other samples (the pool saves G forward passes: one per sample, not one per step)."""
     torch.manual_seed(seed)
     res = G.config["img_resolution"]
-    pool = gen_images(G, 1024, seed=seed + 500, batch=32)
-    fake_eval = gen_images(G, 512, seed=seed + 600, batch=32)
-    real_eval = ex.heldout(seed=11).batch(512)
+    pool = gen_images(G, 2 * n, seed=seed + 500, batch=32)
+    fake_eval = gen_images(G, n, seed=seed + 600, batch=32)
+    real_eval = ex.heldout(seed=11).batch(n)
     sampler = ex.train(seed=seed + 1)
     D = Discriminator(res, d_base, d_max)
     opt = lazy_adam(D.parameters(), 0.002, 16)
@@ -56,8 +56,8 @@ def fresh_d_auc(G, ex, steps, batch, d_base, d_max, seed=0, log=None):
         discriminator_step(D, opt, sampler.batch(batch), fake, 0.5, 16, step)
         if step % 100 == 0 or step == steps:
             with torch.no_grad():
-                sr = torch.cat([D(real_eval[i:i + 64]) for i in range(0, 512, 64)])
-                sf = torch.cat([D(fake_eval[i:i + 64]) for i in range(0, 512, 64)])
+                sr = torch.cat([D(real_eval[i:i + 64]) for i in range(0, n, 64)])
+                sf = torch.cat([D(fake_eval[i:i + 64]) for i in range(0, n, 64)])
             hist.append((step, auc(sr, sf)))
             if log:
                 log(f"  fresh D step {step}: held-out AUC {hist[-1][1]:.3f}")
@@ -85,7 +85,7 @@ def main(argv=None):
     ap.add_argument("--early", default=None, help="early checkpoint export (baseline of the SWD gate)")
     ap.add_argument("--crop-min", type=float, default=0.25)
     ap.add_argument("--crop-max", type=float, default=0.3125)
-    ap.add_argument("--n", type=int, default=512, help="images per set for SWD")
+    ap.add_argument("--n", type=int, default=256, help="images per set (SWD, rank-4 share, AUC evaluation)")
     ap.add_argument("--d-steps", type=int, default=400)
     ap.add_argument("--d-batch", type=int, default=16)
     ap.add_argument("--d-channel-base", type=int, default=2048)
@@ -124,8 +124,8 @@ def main(argv=None):
             ok = ok and r["swd_model"] < r["swd_early"]
         r["gate_swd"] = bool(ok)
 
-        r["rank4_real"] = separable_share(held[:256]).mean().item()
-        r["rank4_model"] = separable_share(samples[:256]).mean().item()
+        r["rank4_real"] = separable_share(held).mean().item()
+        r["rank4_model"] = separable_share(samples).mean().item()
         r["gate_rank4"] = abs(r["rank4_model"] - r["rank4_real"]) <= 0.10
         log(f"rank-4 share: held-out {r['rank4_real']:.3f}, samples {r['rank4_model']:.3f}")
 
@@ -150,7 +150,7 @@ def main(argv=None):
 
     if not a.skip_auc:
         r["auc"], r["auc_hist"] = fresh_d_auc(G, ex, a.d_steps, a.d_batch, a.d_channel_base, a.d_channel_max,
-                                              log=log)
+                                              n=a.n, log=log)
         r["gate_auc"] = r["auc"] <= 0.75
     gates = {k: v for k, v in r.items() if k.startswith("gate_")}
     r["pass"] = all(gates.values()) and not a.skip_auc
