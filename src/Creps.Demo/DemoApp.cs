@@ -231,7 +231,7 @@ internal sealed unsafe class DemoApp : IDisposable
             case Glfw.KeyMinus: NewLatent(_scene.Seed, MathF.Round(_scene.Psi - 0.1f, 2)); break;
             case Glfw.KeyEqual: NewLatent(_scene.Seed, MathF.Round(_scene.Psi + 0.1f, 2)); break;
             case Glfw.KeyM: NextModel(); break;
-            case Glfw.KeyO: _status = "OCTAVES: NOT IN THIS TEXTURE DESCRIPTION YET"; break;
+            case Glfw.KeyO: _wants.Clear(); _scene.SetOctaves(!_scene.Octaves); _status = _scene.Octaves ? "OCTAVES ON" : "OCTAVES OFF"; break;
             case Glfw.KeyR: _camera = _home; break;
             case Glfw.KeyH: _hud = !_hud; break;
             case Glfw.KeyS: Screenshot(); break;

@@ -1,6 +1,7 @@
 using Creps.Render;
 using Creps.Render.Latents;
 using Creps.Render.Model;
+using Creps.Render.Octaves;
 using Creps.Render.Streaming;
 using Creps.Render.Vulkan;
 using Silk.NET.Vulkan;
@@ -22,6 +23,8 @@ internal sealed class Scene : IDisposable
     public TextureDescription Texture { get; private set; }
     public uint Seed { get; private set; }
     public float Psi { get; private set; }
+    /// <summary>Deep-zoom octaves (key O): 48 layers at λ = 2 cover 10⁻¹⁴ of zoom; layers only render where their weight is non-zero.</summary>
+    public bool Octaves { get; private set; }
     readonly string _hash;
     readonly IGenerator _generator;
 
@@ -61,10 +64,13 @@ internal sealed class Scene : IDisposable
     TextureDescription MakeTexture(uint seed, float psi)
     {
         Seed = seed; Psi = psi;
-        return new TextureDescription(Model, _hash, Latent.FromSeed(Model, seed, psi), PageLayout.Default, $"seed {seed}, psi {psi:0.##}");
+        return new TextureDescription(Model, _hash, Latent.FromSeed(Model, seed, psi), PageLayout.Default,
+            $"seed {seed}, psi {psi:0.##}{(Octaves ? ", octaves" : "")}", Octaves ? new OctaveSpec(48) : null, psi);
     }
 
     public void SetLatent(uint seed, float psi) => Texture = MakeTexture(seed, psi);
+
+    public void SetOctaves(bool on) { Octaves = on; Texture = MakeTexture(Seed, Psi); }
 
     /// <summary>The page is in the atlas (so a frame submitted now samples it).</summary>
     public bool Resident(PageKey key) => Atlas.SlotOf(Texture, key) >= 0;
