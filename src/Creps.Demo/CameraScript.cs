@@ -32,7 +32,7 @@ public sealed class CameraScript
     public static CameraScript Load(string path)
     {
         string text;
-        try { text = File.ReadAllText(path); }
+        try { text = InputFile.ReadText(path, "camera script", 1 << 20); }   // regular files only, size-limited
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new FormatException($"--script {Untrusted.Quote(path)}: {e.Message}"); }
         try
         {

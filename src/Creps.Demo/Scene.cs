@@ -50,16 +50,8 @@ internal sealed class Scene : IDisposable
     }
 
     /// <summary>Pages come from the cpu backend where the window's device is a CPU implementation (far faster there), else from Vulkan on that device.</summary>
-    static (IGenerator, string) Generator(VulkanContext ctx, CrepsModel model, string name, Action<string> log)
-    {
-        if (name == "auto")
-        {
-            name = ctx.DeviceType == PhysicalDeviceType.Cpu ? "cpu" : "vulkan";
-            log(name == "cpu" ? $"backend auto: cpu (the Vulkan device {ctx.DeviceName} is a CPU implementation, slower than the cpu backend)"
-                              : $"backend auto: vulkan ({ctx.DeviceName}: a GPU)");
-        }
-        return name == "vulkan" ? (new VulkanGenerator(model, ctx), "vulkan") : (Backends.Create(model, "cpu", new BackendOptions(), log), "cpu");
-    }
+    static (IGenerator, string) Generator(VulkanContext ctx, CrepsModel model, string name, Action<string> log) =>
+        StreamingBackend.Create(model, name, new BackendOptions(), ctx, log);
 
     TextureDescription MakeTexture(uint seed, float psi)
     {

@@ -41,8 +41,8 @@ internal sealed unsafe class ViewRenderer : IDisposable
         public Fence Fence;
         public Semaphore Acquired;
         public DescriptorSet Set;
-        public HostBuffer View = null!, Hud = null!;
-        public HostBuffer? Readback;
+        public DedicatedBuffer View = null!, Hud = null!;
+        public DedicatedBuffer? Readback;
     }
 
     public Extent2D Extent => _swapchain.Extent;
@@ -89,6 +89,8 @@ internal sealed unsafe class ViewRenderer : IDisposable
         Check(vk.CreateCommandPool(d, &cmdPoolInfo, null, &commandPool), "vkCreateCommandPool");
         _commandPool = commandPool;
 
+        var buffers = stackalloc DescriptorBufferInfo[3];
+        var writes = stackalloc WriteDescriptorSet[4];
         for (int i = 0; i < FramesInFlight; i++)
         {
             var f = _frames[i] = new Frame();
@@ -101,18 +103,16 @@ internal sealed unsafe class ViewRenderer : IDisposable
             Check(vk.CreateFence(d, &fenceInfo, null, &fence), "vkCreateFence");
             f.Fence = fence;
             f.Acquired = NewSemaphore();
-            f.View = new HostBuffer(ctx, ViewTable.HeaderBytes + ViewTable.LevelBytes * MaxLevels, BufferUsageFlags.StorageBufferBit);
-            f.Hud = new HostBuffer(ctx, (ulong)(16 + hudBytes + 4), BufferUsageFlags.StorageBufferBit);
+            f.View = DedicatedBuffer.HostVisible(ctx, ViewTable.HeaderBytes + ViewTable.LevelBytes * MaxLevels, BufferUsageFlags.StorageBufferBit, "view table");
+            f.Hud = DedicatedBuffer.HostVisible(ctx, (ulong)(16 + hudBytes + 4), BufferUsageFlags.StorageBufferBit, "HUD text");
             var setAlloc = new DescriptorSetAllocateInfo(descriptorPool: descriptorPool, descriptorSetCount: 1, pSetLayouts: &setLayout);
             DescriptorSet set;
             Check(vk.AllocateDescriptorSets(d, &setAlloc, &set), "vkAllocateDescriptorSets");
             f.Set = set;
             var image = new DescriptorImageInfo(sampler, atlas, ImageLayout.General);
-            var buffers = stackalloc DescriptorBufferInfo[3];
             buffers[0] = new DescriptorBufferInfo(pageTable, 0, pageTableBytes);
             buffers[1] = new DescriptorBufferInfo(f.View.Handle, 0, f.View.Size);
             buffers[2] = new DescriptorBufferInfo(f.Hud.Handle, 0, f.Hud.Size);
-            var writes = stackalloc WriteDescriptorSet[4];
             writes[0] = new WriteDescriptorSet(dstSet: f.Set, dstBinding: 0, descriptorCount: 1, descriptorType: DescriptorType.CombinedImageSampler, pImageInfo: &image);
             for (int b = 0; b < 3; b++)
                 writes[b + 1] = new WriteDescriptorSet(dstSet: f.Set, dstBinding: (uint)(b + 1), descriptorCount: 1, descriptorType: DescriptorType.StorageBuffer, pBufferInfo: &buffers[b]);
@@ -254,7 +254,7 @@ internal sealed unsafe class ViewRenderer : IDisposable
         if (capture && (f.Readback == null || f.Readback.Size < (ulong)e.Width * e.Height * 4))
         {
             f.Readback?.Dispose();
-            f.Readback = new HostBuffer(_ctx, (ulong)e.Width * e.Height * 4, BufferUsageFlags.TransferDstBit);
+            f.Readback = DedicatedBuffer.HostVisible(_ctx, (ulong)e.Width * e.Height * 4, BufferUsageFlags.TransferDstBit, "screenshot readback");
         }
         Record(f, index, capture);
         var cmd = f.Cmd;

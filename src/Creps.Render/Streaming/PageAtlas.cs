@@ -43,9 +43,9 @@ public sealed unsafe class PageAtlas : IDisposable
     readonly PageTable _table;
     readonly Stack<int> _free = new();
     readonly Dictionary<string, uint> _textureIds = new();
-    readonly DeviceMemory _imageMemory, _tableMemory, _stagingMemory;
-    readonly ulong _imageBytes, _tableBytes, _stagingBytes;
-    readonly Buffer _staging;
+    readonly DeviceMemory _imageMemory;
+    readonly ulong _imageBytes;
+    readonly DedicatedBuffer? _tableBuffer, _staging;
     readonly byte* _stagingMapped;
     readonly SemaphoreSlim _stagingFree = new(StagingPages, StagingPages);
     readonly bool[] _stagingBusy = new bool[StagingPages];
@@ -72,7 +72,7 @@ public sealed unsafe class PageAtlas : IDisposable
     /// <summary>Entries of the table (a power of two, at least twice <see cref="Slots"/>).</summary>
     public int PageTableCapacity => _table.Capacity;
     /// <summary>Device memory this atlas allocated (image, table, staging), in bytes.</summary>
-    public long DeviceBytes => (long)(_imageBytes + _tableBytes + _stagingBytes);
+    public long DeviceBytes => (long)(_imageBytes + _tableBuffer!.AllocatedBytes + _staging!.AllocatedBytes);
     /// <summary>Hold this around every vkQueueSubmit of your own to <see cref="VulkanContext.Queue"/> (Creps submits under it).</summary>
     public object QueueLock => Context.Submissions.Gate;
 
@@ -132,13 +132,11 @@ public sealed unsafe class PageAtlas : IDisposable
             ImageView view;
             VulkanException.Check(vk.CreateImageView(context.Device, &viewInfo, null, &view), "vkCreateImageView (page atlas)");
             View = view;
-            PageTable = NewBuffer((ulong)_table.Bytes, BufferUsageFlags.StorageBufferBit | BufferUsageFlags.TransferDstBit | BufferUsageFlags.TransferSrcBit,
-                MemoryPropertyFlags.DeviceLocalBit, out _tableMemory, out _tableBytes);
-            _staging = NewBuffer((ulong)(StagingPages * SlotBytes(layout, format)), BufferUsageFlags.TransferSrcBit,
-                MemoryPropertyFlags.HostVisibleBit | MemoryPropertyFlags.HostCoherentBit, out _stagingMemory, out _stagingBytes);
-            void* mapped;
-            VulkanException.Check(vk.MapMemory(context.Device, _stagingMemory, 0, _stagingBytes, 0, &mapped), "vkMapMemory (page atlas staging)");
-            _stagingMapped = (byte*)mapped;
+            _tableBuffer = new DedicatedBuffer(context, (ulong)_table.Bytes, BufferUsageFlags.StorageBufferBit | BufferUsageFlags.TransferDstBit | BufferUsageFlags.TransferSrcBit,
+                MemoryPropertyFlags.DeviceLocalBit, "page table");
+            PageTable = _tableBuffer.Handle;
+            _staging = DedicatedBuffer.HostVisible(context, (ulong)(StagingPages * SlotBytes(layout, format)), BufferUsageFlags.TransferSrcBit, "page atlas staging");
+            _stagingMapped = (byte*)_staging.Mapped;
             // Every layer to GENERAL for good, and the whole (empty) table onto the device.
             context.Submissions.SubmitAndWait(cmd =>
             {
@@ -310,7 +308,7 @@ public sealed unsafe class PageAtlas : IDisposable
                 var region = new BufferImageCopy((ulong)(part * bytes), 0, 0, new ImageSubresourceLayers(ImageAspectFlags.ColorBit, 0, (uint)slot, 1),
                     new Offset3D(0, 0, 0), new Extent3D((uint)Side, (uint)Side, 1));
                 LayerLayout(cmd, slot, ImageLayout.General, ImageLayout.TransferDstOptimal);
-                Context.Vk.CmdCopyBufferToImage(cmd, _staging, Image, ImageLayout.TransferDstOptimal, 1, &region);
+                Context.Vk.CmdCopyBufferToImage(cmd, _staging!.Handle, Image, ImageLayout.TransferDstOptimal, 1, &region);
                 LayerLayout(cmd, slot, ImageLayout.TransferDstOptimal, ImageLayout.General);
                 RecordPublish(cmd, textureId, key, slot);
             });
@@ -386,28 +384,15 @@ public sealed unsafe class PageAtlas : IDisposable
 
     byte[] ReadBack(ulong size, Action<CommandBuffer, Buffer> copy)
     {
-        var dst = NewBuffer(size, BufferUsageFlags.TransferDstBit, MemoryPropertyFlags.HostVisibleBit | MemoryPropertyFlags.HostCoherentBit, out var memory, out var bytes);
-        try
+        using var dst = DedicatedBuffer.HostVisible(Context, size, BufferUsageFlags.TransferDstBit, "page atlas readback");
+        Context.Submissions.SubmitAndWait(cmd =>
         {
-            Context.Submissions.SubmitAndWait(cmd =>
-            {
-                Acquire(cmd);
-                copy(cmd, dst);
-                var toHost = new MemoryBarrier(srcAccessMask: AccessFlags.TransferWriteBit, dstAccessMask: AccessFlags.HostReadBit);
-                Context.Vk.CmdPipelineBarrier(cmd, PipelineStageFlags.TransferBit, PipelineStageFlags.HostBit, 0, 1, &toHost, 0, null, 0, null);
-            });
-            void* p;
-            VulkanException.Check(Context.Vk.MapMemory(Context.Device, memory, 0, bytes, 0, &p), "vkMapMemory (readback)");
-            var result = new byte[size];
-            new ReadOnlySpan<byte>(p, (int)size).CopyTo(result);
-            Context.Vk.UnmapMemory(Context.Device, memory);
-            return result;
-        }
-        finally
-        {
-            Context.Vk.DestroyBuffer(Context.Device, dst, null);
-            Context.Vk.FreeMemory(Context.Device, memory, null);
-        }
+            Acquire(cmd);
+            copy(cmd, dst.Handle);
+            var toHost = new MemoryBarrier(srcAccessMask: AccessFlags.TransferWriteBit, dstAccessMask: AccessFlags.HostReadBit);
+            Context.Vk.CmdPipelineBarrier(cmd, PipelineStageFlags.TransferBit, PipelineStageFlags.HostBit, 0, 1, &toHost, 0, null, 0, null);
+        });
+        return dst.Bytes.ToArray();
     }
 
     DeviceMemory Allocate(MemoryRequirements req, MemoryPropertyFlags want, out ulong bytes)
@@ -422,34 +407,14 @@ public sealed unsafe class PageAtlas : IDisposable
         return mem;
     }
 
-    /// <summary>A buffer with a dedicated allocation of its own (the atlas's table and staging, readback and probe buffers).</summary>
-    internal Buffer NewBuffer(ulong size, BufferUsageFlags usage, MemoryPropertyFlags want, out DeviceMemory memory, out ulong bytes)
-    {
-        var vk = Context.Vk;
-        var info = new BufferCreateInfo(size: size, usage: usage, sharingMode: SharingMode.Exclusive);
-        Buffer b;
-        VulkanException.Check(vk.CreateBuffer(Context.Device, &info, null, &b), "vkCreateBuffer (page atlas)");
-        try
-        {
-            MemoryRequirements req;
-            vk.GetBufferMemoryRequirements(Context.Device, b, &req);
-            memory = Allocate(req, want, out bytes);
-            var r = vk.BindBufferMemory(Context.Device, b, memory, 0);
-            if (r != Result.Success) { vk.FreeMemory(Context.Device, memory, null); throw new VulkanException("vkBindBufferMemory (page atlas)", r); }
-            return b;
-        }
-        catch { vk.DestroyBuffer(Context.Device, b, null); throw; }
-    }
-
     void DestroyObjects()
     {
         var vk = Context.Vk; var dev = Context.Device;
         if (View.Handle != 0) vk.DestroyImageView(dev, View, null);
         if (Image.Handle != 0) vk.DestroyImage(dev, Image, null);
-        if (PageTable.Handle != 0) vk.DestroyBuffer(dev, PageTable, null);
-        if (_staging.Handle != 0) vk.DestroyBuffer(dev, _staging, null);
-        foreach (var m in new[] { _imageMemory, _tableMemory, _stagingMemory })
-            if (m.Handle != 0) vk.FreeMemory(dev, m, null);
+        _tableBuffer?.Dispose();
+        _staging?.Dispose();
+        if (_imageMemory.Handle != 0) vk.FreeMemory(dev, _imageMemory, null);
     }
 
     /// <summary>

@@ -28,9 +28,9 @@ internal static unsafe class PageTableProbe
         var objects = new List<Action>();
         try
         {
-            var (qBuf, qMem) = HostBuffer(atlas, (ulong)words.Length * 4, objects);
-            var (rBuf, rMem) = HostBuffer(atlas, (ulong)queries.Length * 4, objects);
-            Write(ctx, qMem, MemoryMarshal.AsBytes(words.AsSpan()));
+            var qBuf = HostBuffer(atlas, (ulong)words.Length * 4, objects);
+            var rBuf = HostBuffer(atlas, (ulong)queries.Length * 4, objects);
+            MemoryMarshal.AsBytes(words.AsSpan()).CopyTo(qBuf.Bytes);
 
             var bindings = stackalloc DescriptorSetLayoutBinding[3];
             for (int i = 0; i < 3; i++) bindings[i] = new DescriptorSetLayoutBinding((uint)i, DescriptorType.StorageBuffer, 1, ShaderStageFlags.ComputeBit);
@@ -56,7 +56,7 @@ internal static unsafe class PageTableProbe
             var ai = new DescriptorSetAllocateInfo(descriptorPool: pool, descriptorSetCount: 1, pSetLayouts: &setLayout);
             DescriptorSet set;
             VulkanException.Check(vk.AllocateDescriptorSets(dev, &ai, &set), "vkAllocateDescriptorSets");
-            var infos = stackalloc DescriptorBufferInfo[] { new(atlas.PageTable, 0, Vk.WholeSize), new(qBuf, 0, Vk.WholeSize), new(rBuf, 0, Vk.WholeSize) };
+            var infos = stackalloc DescriptorBufferInfo[] { new(atlas.PageTable, 0, Vk.WholeSize), new(qBuf.Handle, 0, Vk.WholeSize), new(rBuf.Handle, 0, Vk.WholeSize) };
             var writes = stackalloc WriteDescriptorSet[3];
             for (int i = 0; i < 3; i++)
                 writes[i] = new WriteDescriptorSet(dstSet: set, dstBinding: (uint)i, descriptorCount: 1, descriptorType: DescriptorType.StorageBuffer, pBufferInfo: &infos[i]);
@@ -78,7 +78,7 @@ internal static unsafe class PageTableProbe
                 vk.CmdPipelineBarrier(cmd, PipelineStageFlags.ComputeShaderBit, PipelineStageFlags.HostBit, 0, 1, &toHost, 0, null, 0, null);
             }).Wait();
             var result = new int[queries.Length];
-            Read(ctx, rMem, MemoryMarshal.AsBytes(result.AsSpan()));
+            rBuf.Bytes[..(result.Length * 4)].CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
             return result;
         }
         finally
@@ -115,27 +115,10 @@ internal static unsafe class PageTableProbe
         }
     }
 
-    static (Buffer, DeviceMemory) HostBuffer(PageAtlas atlas, ulong size, List<Action> objects)
+    static DedicatedBuffer HostBuffer(PageAtlas atlas, ulong size, List<Action> objects)
     {
-        var ctx = atlas.Context;
-        var b = atlas.NewBuffer(size, BufferUsageFlags.StorageBufferBit, MemoryPropertyFlags.HostVisibleBit | MemoryPropertyFlags.HostCoherentBit, out var m, out _);
-        objects.Add(() => { ctx.Vk.DestroyBuffer(ctx.Device, b, null); ctx.Vk.FreeMemory(ctx.Device, m, null); });
-        return (b, m);
-    }
-
-    static void Write(VulkanContext ctx, DeviceMemory m, ReadOnlySpan<byte> data)
-    {
-        void* p;
-        VulkanException.Check(ctx.Vk.MapMemory(ctx.Device, m, 0, (ulong)data.Length, 0, &p), "vkMapMemory");
-        data.CopyTo(new Span<byte>(p, data.Length));
-        ctx.Vk.UnmapMemory(ctx.Device, m);
-    }
-
-    static void Read(VulkanContext ctx, DeviceMemory m, Span<byte> data)
-    {
-        void* p;
-        VulkanException.Check(ctx.Vk.MapMemory(ctx.Device, m, 0, (ulong)data.Length, 0, &p), "vkMapMemory");
-        new ReadOnlySpan<byte>(p, data.Length).CopyTo(data);
-        ctx.Vk.UnmapMemory(ctx.Device, m);
+        var b = DedicatedBuffer.HostVisible(atlas.Context, size, BufferUsageFlags.StorageBufferBit, "page table probe");
+        objects.Add(b.Dispose);
+        return b;
     }
 }

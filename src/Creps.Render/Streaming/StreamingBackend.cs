@@ -28,4 +28,19 @@ public static class StreamingBackend
         log?.Invoke($"backend auto: cpu ({why})");
         return Backends.Create(model, "cpu", options, log);
     }
+
+    /// <summary>
+    /// The same choice on a device the caller already has (an engine's, a window's): <c>vulkan</c> renders on
+    /// <paramref name="context"/> (so pages go straight into an atlas on it), <c>auto</c> picks as above. Returns the name chosen.
+    /// </summary>
+    public static (IGenerator Generator, string Name) Create(CrepsModel model, string name, BackendOptions options, VulkanContext context, Action<string>? log = null)
+    {
+        if (name == "auto")
+        {
+            name = context.DeviceType == PhysicalDeviceType.Cpu ? "cpu" : "vulkan";
+            log?.Invoke(name == "cpu" ? $"backend auto: cpu (the Vulkan device {context.DeviceName} is a CPU implementation, slower than the cpu backend)"
+                                      : $"backend auto: vulkan ({context.DeviceName}: a GPU)");
+        }
+        return name == "vulkan" ? (new VulkanGenerator(model, context), name) : (Backends.Create(model, name, options, log), name);
+    }
 }

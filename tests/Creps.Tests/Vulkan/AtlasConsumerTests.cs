@@ -1,5 +1,6 @@
 using Creps.Render.Cpu;
 using Creps.Render.Streaming;
+using Creps.Render.Vulkan;
 using Creps.Tests.Streaming;
 using Silk.NET.Vulkan;
 using Buffer = Silk.NET.Vulkan.Buffer;
@@ -31,16 +32,13 @@ public unsafe class AtlasConsumerTests : VulkanTestBase
         int t = atlas.Side, layerBytes = t * t * 16;
         ulong tableBytes = atlas.PageTableBytes, imageBytes = (ulong)(3 * layerBytes);
         // Two frames in flight: frame i+1 is submitted before frame i is waited for, so frames overlap the renders.
-        var readback = new Buffer[2];
-        var memory = new DeviceMemory[2];
+        var readback = new DedicatedBuffer[2];
         var mapped = new nint[2];
         for (int b = 0; b < 2; b++)
         {
-            readback[b] = atlas.NewBuffer(tableBytes + imageBytes, BufferUsageFlags.TransferDstBit,
-                MemoryPropertyFlags.HostVisibleBit | MemoryPropertyFlags.HostCoherentBit, out memory[b], out var bytes);
-            void* p;
-            Assert.That(vk.MapMemory(ctx.Device, memory[b], 0, bytes, 0, &p), Is.EqualTo(Result.Success));
-            mapped[b] = (nint)p;
+            readback[b] = DedicatedBuffer.HostVisible(ctx, tableBytes + imageBytes, BufferUsageFlags.TransferDstBit, "consumer readback");
+            Assert.That((nint)readback[b].Mapped, Is.Not.EqualTo(nint.Zero));
+            mapped[b] = (nint)readback[b].Mapped;
         }
         int frames = 0, pagesSeen = 0;
         uint id = atlas.TextureId(tex);
@@ -69,7 +67,7 @@ public unsafe class AtlasConsumerTests : VulkanTestBase
             while (!all.IsCompleted || frames < 3)
             {
                 int b = frames % 2;
-                var submitted = atlas.Submit(cmd => RecordFrame(vk, cmd, atlas, readback[b], tableBytes));
+                var submitted = atlas.Submit(cmd => RecordFrame(vk, cmd, atlas, readback[b].Handle, tableBytes));
                 if (pending != null) { pending.Wait(); Check(1 - b); }
                 pending = submitted;
                 frames++;
@@ -81,12 +79,7 @@ public unsafe class AtlasConsumerTests : VulkanTestBase
         }
         finally
         {
-            for (int b = 0; b < 2; b++)
-            {
-                vk.UnmapMemory(ctx.Device, memory[b]);
-                vk.DestroyBuffer(ctx.Device, readback[b], null);
-                vk.FreeMemory(ctx.Device, memory[b], null);
-            }
+            for (int b = 0; b < 2; b++) readback[b].Dispose();
         }
         TestContext.Out.WriteLine($"{frames} consumer frames, {pagesSeen} resident pages checked");
         Assert.That(frames, Is.GreaterThanOrEqualTo(3));
