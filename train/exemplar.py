@@ -29,6 +29,8 @@ import time  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
+from .autodecoder import autodecoder_warm_start  # noqa: E402
+from .spectral_init import spectral_init  # noqa: E402
 from .exemplar_data import Exemplar  # noqa: E402
 from .model import Discriminator, Generator  # noqa: E402
 from .st import export_generator, load_generator  # noqa: E402
@@ -77,6 +79,11 @@ def parse_args(argv=None):
     ap.add_argument("--log-seconds", type=float, default=30.0)
     ap.add_argument("--ckpt-minutes", type=float, default=5.0)
     ap.add_argument("--early-kimg", type=float, default=1.0)
+    ap.add_argument("--warm", default="none", choices=["none", "autodecoder", "spectral"],
+                    help="autodecoder: regress G onto --warm-crops fixed training crops (free w each) first; "
+                         "spectral: set G to a random-phase texture of the exemplar (train/spectral_init.py)")
+    ap.add_argument("--warm-minutes", type=float, default=12.0, help="part of --minutes spent on the warm start")
+    ap.add_argument("--warm-crops", type=int, default=64)
     return ap.parse_args(argv)
 
 
@@ -139,6 +146,16 @@ def main(argv=None):
     G, D = build(a, state)
     res = G.config["img_resolution"]
     ex = Exemplar(a.image, res, a.crop_min, a.crop_max, tileable=a.tileable)
+    warm = None
+    if a.warm == "autodecoder" and state is None:
+        warm = autodecoder_warm_start(G, ex.train(seed=a.seed + 99), a.warm_crops, a.warm_minutes,
+                                      batch=a.batch, seed=a.seed, log=lambda s: print(s, flush=True))
+        a.minutes = max(0.0, a.minutes - a.warm_minutes)
+        export_generator(G, os.path.join(run_dir, "warm.safetensors"))
+    elif a.warm == "spectral" and state is None:
+        spectral_init(G, ex.train(seed=a.seed + 99).batch(max(a.warm_crops, 256)), seed=a.seed,
+                      log=lambda s: print(s, flush=True))
+        export_generator(G, os.path.join(run_dir, "warm.safetensors"))
     G_ema = copy.deepcopy(G).eval()
     for p in G_ema.parameters():
         p.requires_grad_(False)

@@ -1,0 +1,216 @@
+"""Spectral initialisation: set a CREPS generator's weights so that it *is* a random-phase texture of the
+exemplar (its power spectrum and colours), every seed new phases — before any training step.
+
+Why: a CREPS generator from random weights draws a few separable row x column products per seed (the plaid),
+and neither the GAN nor the patch losses get it out of that on a CPU budget. But one entanglement term,
+row line cos(2 pi a y - phi) times column line cos(2 pi b x - psi), is the sum of two oblique plane waves
+(a, b) and (a, -b) with the independent phases phi + psi and phi - psi. With each (biline channel, rank slot)
+holding its own frequency pair and its own style-given phases, block b8 alone yields B x r independent terms
+(32 x 8 = 256 terms, 512 waves): a random-phase noise (Galerne et al. 2011) with the exemplar's spectrum.
+
+The construction (all of it exact arithmetic of train/model.py; nothing here is a training loss):
+- frequencies: per colour principal component, (a, b) pairs drawn in proportion to the exemplar's power
+  spectrum (Hann-windowed periodograms of training crops; the DC term is the crops' mean variance); zero
+  frequencies are allowed, so horizontal/vertical waves and a per-seed mean offset exist. Integer, so a
+  tileable model stays periodic.
+- phases and amplitudes: the b4 input styles, made zero-mean unit-variance Gaussian-like by whitening w
+  (measured over 20000 z); Input.weight gates each rank slot's row channels to rows and column channels to
+  columns and sets the term's gain.
+- the 1-D blocks b4.fc1, b8.fc0, b8.fc1 pass their line exactly through lrelu (the pair [v, -v]:
+  lrelu(v) - lrelu(-v) = 1.2 v), b8.tores reads it out; later tores layers, the later decoders' last layers
+  and the head's tores start at zero (trainable from there); decoder_last passes the B features through,
+  decoder_img maps channel b to its colour component's direction with the exemplar's mean colour.
+"""
+import math
+
+import numpy as np
+import torch
+
+LRELU_DIFF = 1.2 * math.sqrt(2.0)  # (lrelu_gain(v) - lrelu_gain(-v)) / v
+
+
+def crop_statistics(crops):
+    """crops [K,3,R,R] in [-1,1] -> (mean colour [3], PCA directions [3,3] (columns), per-component power
+    spectra [3,R,R] (each summing to that component's total variance, DC = variance of the crop means))."""
+    K, _, R, _ = crops.shape
+    x = crops.double()
+    mean = x.mean(dim=(0, 2, 3))
+    means = x.mean(dim=(2, 3))  # [K,3]
+    within = (x - means[:, :, None, None]).permute(1, 0, 2, 3).reshape(3, -1)
+    cov = within @ within.T / within.shape[1]
+    evals, evecs = torch.linalg.eigh(cov)
+    evecs = evecs.flip(1)  # largest first
+    proj = torch.einsum("cq,kchw->kqhw", evecs, x - means[:, :, None, None])
+    hann = torch.hann_window(R, periodic=True, dtype=torch.float64)
+    win = hann[:, None] * hann[None, :]
+    spec = torch.fft.fft2(proj * win).abs().square().mean(0) / win.square().sum()  # [3,R,R]
+    spec[:, 0, 0] = 0
+    within_var = proj.square().mean(dim=(0, 2, 3))
+    spec = spec / spec.sum(dim=(1, 2), keepdim=True) * within_var[:, None, None]
+    spec[:, 0, 0] = ((means - mean) @ evecs).square().mean(0)
+    return mean.float(), evecs.float(), spec.float()
+
+
+def orbit_weights(spec):
+    """Power of each real wave pair (a, b), a, b >= 0: the sum over (+-a, +-b) of the spectrum ([R,R]
+    FFT layout) -> dict {(a, b): power}."""
+    R = spec.shape[-1]
+    out = {}
+    for a in range(R // 2 + 1):
+        for b in range(R // 2 + 1):
+            cells = {((sa * a) % R, (sb * b) % R) for sa in (1, -1) for sb in (1, -1)}
+            out[(a, b)] = float(sum(spec[i, j] for i, j in cells))
+    return out
+
+
+@torch.no_grad()
+def whiten_affine(G, n=20000, seed=0):
+    """(mean, whitening matrix) of w = mapping(z) over n seeds: (w - mean) @ M has identity covariance."""
+    g = torch.Generator().manual_seed(seed)
+    w = G.mapping(torch.randn(n, G.z_dim, generator=g))[:, 0].double()
+    mu = w.mean(0)
+    cov = (w - mu).T @ (w - mu) / n
+    evals, evecs = torch.linalg.eigh(cov)
+    M = evecs @ torch.diag(evals.clamp_min(1e-10).rsqrt()) @ evecs.T
+    return mu.float(), M.float()
+
+
+def _set_fc(fc, effective_weight, bias):
+    """Equalised-lr FC: stored weight = effective / w_gain, stored bias = bias / lr_mul."""
+    fc.weight.copy_(effective_weight / fc.w_gain)
+    fc.bias.copy_(torch.as_tensor(bias, dtype=torch.float32).expand_as(fc.bias) / fc.lr_mul)
+
+
+def _constant_styles(modfc):
+    modfc.affine.weight.zero_()
+    modfc.affine.bias.fill_(1.0)
+
+
+def _pass_pairs(modfc, n, sign_in):
+    """Demodulated layer: output o < n reads v_o from its input, output n + o reads -v_o; the rest 0.
+    sign_in: input layout, 'pairs' ([v, -v] at o and n + o) or a list of input index lists per o."""
+    W = torch.zeros_like(modfc.weight)
+    for o in range(n):
+        for i, s in sign_in(o):
+            W[o, i] = s
+            W[n + o, i] = -s
+    modfc.weight.copy_(W)
+    modfc.bias.zero_()
+    _constant_styles(modfc)
+
+
+@torch.no_grad()
+def spectral_init(G, crops, channels_per_component=(24, 4, 4), seed=0, log=print):
+    """Set G's weights to the random-phase construction of the module docstring (in place); returns the
+    measured statistics. crops: training crops [K,3,R,R] in [-1,1] (never held-out ones)."""
+    syn = G.synthesis
+    B, r = syn.B, syn.rank
+    C = syn.channels[4]
+    if C < 4 * B or syn.channels[8] < 2 * B:
+        raise ValueError(f"spectral init needs b4 with >= 4 x biline ({4 * B}) channels and b8 >= {2 * B}")
+    if sum(channels_per_component) != B:
+        raise ValueError(f"channels_per_component {channels_per_component} must add up to biline {B}")
+    R = crops.shape[-1]
+    mean, evecs, spec = crop_statistics(crops)
+    g = torch.Generator().manual_seed(seed)
+    comp_of = [q for q, n in enumerate(channels_per_component) for _ in range(n)]
+
+    # Frequencies and gains per (b, k): (a, b) drawn in proportion to the component's wave-pair power.
+    fr_row = torch.zeros(B, r)
+    fr_col = torch.zeros(B, r)
+    gain = torch.zeros(B, r)
+    for q, n in enumerate(channels_per_component):
+        if n == 0:
+            continue
+        waves = orbit_weights(spec[q])
+        keys = list(waves)
+        p = torch.tensor([waves[k] for k in keys], dtype=torch.float64)
+        total = p.sum().item()
+        pick = torch.multinomial(p / p.sum(), n * r, replacement=True, generator=g)
+        bs = [b for b in range(B) if comp_of[b] == q]
+        for t, idx in enumerate(pick.tolist()):
+            b, k = bs[t // r], t % r
+            fr_row[b, k], fr_col[b, k] = keys[idx]
+            gain[b, k] = math.sqrt(total / (n * r))  # each term has unit variance (see below)
+
+    # b4 input: channel p < C/2 is sin(2 pi f[p, k] t), channel C/2 + p its cosine. Rows of channel b use
+    # frequency index b, columns index B + b; every other index is gated off.
+    inp = syn.b4.input
+    freqs = torch.ones(C // 2, r)  # unused indices: any integer
+    freqs[:B] = fr_row
+    freqs[B:2 * B] = fr_col
+    inp.freqs.copy_(freqs.reshape(1, -1))
+    # term (b, k) = 1/2 X Y with X = G_r A_r cos(.)/sqrt(C) etc., E[(A_r A_c cos cos)^2] = 1: variance gain^2
+    # when G_r G_c / (2 C) = gain, i.e. G_r = G_c = sqrt(2 C gain).
+    gate = torch.zeros(C, 2 * r)
+    amp = (2 * C * gain).sqrt()  # [B, r]
+    for b in range(B):
+        for idx in (b, C // 2 + b):
+            gate[idx, :r] = amp[b]
+        for idx in (B + b, C // 2 + B + b):
+            gate[idx, r:] = amp[b]
+    inp.weight.copy_(gate.reshape(1, C, 1, 2 * r))
+    # Styles: zero-mean, unit variance per entry, from whitened w and a random projection.
+    mu, Mw = whiten_affine(G, seed=seed + 1)
+    proj = torch.randn(C * 2 * r, G.w_dim, generator=g) / math.sqrt(G.w_dim)
+    eff = proj @ Mw.T  # style = proj @ Mw^T... applied to (w - mu)
+    _set_fc(inp.affine, eff, -(eff @ mu))
+    G.mapping.w_avg.copy_(mu)
+
+    # b4.fc1: v_b = sum of the 4 channels of b (only 2 are live on either axis) -> [v, -v, 0...].
+    _pass_pairs(syn.b4.fc1, B, lambda o: [(o, 1.0), (C // 2 + o, 1.0), (B + o, 1.0), (C // 2 + B + o, 1.0)])
+    gain_line = 0.5 * LRELU_DIFF  # demod: 4 entries of 1 -> 1/2 each; pair difference -> 1.2 sqrt 2
+    for fc in (syn.b8.fc0, syn.b8.fc1):
+        _pass_pairs(fc, B, lambda o: [(o, 1.0), (B + o, -1.0)])
+        gain_line *= LRELU_DIFF / math.sqrt(2.0)
+    # b8.tores: X_b = (h_b - h_{B+b}) / gain_line (no demod; styles 1/sqrt(in)).
+    tr = syn.b8.tores
+    W = torch.zeros_like(tr.weight)
+    s = math.sqrt(tr.in_c) / gain_line
+    for b in range(B):
+        W[b, b], W[b, B + b] = s, -s
+    tr.weight.copy_(W)
+    tr.bias.zero_()
+    _constant_styles(tr)
+    for res in syn.res_list[2:]:  # later tores: start at 0
+        blk = getattr(syn, f"b{res}")
+        blk.tores.weight.zero_()
+        blk.tores.bias.zero_()
+        dec = getattr(syn, f"decoder_{res}")
+        dec[-1].weight.zero_()
+        dec[-1].bias.zero_()
+    for blk in (syn.block0, syn.block1):
+        blk.tores.weight.zero_()
+        blk.tores.bias.zero_()
+
+    # decoder_last: pass the B features through: [x, -x] pairs, then rho x + 1 (positive) at the end.
+    sigma = torch.tensor([spec[comp_of[b]].sum().item() for b in range(B)]).sqrt()  # std of N_b's component
+    # N_b carries 1/n_q of its component's variance; its own std:
+    n_of = torch.tensor([channels_per_component[comp_of[b]] for b in range(B)], dtype=torch.float32)
+    std_b = sigma / n_of.sqrt()
+    rho = 1.0 / (6.0 * std_b.clamp_min(1e-6))
+    d = syn.decoder_last
+    E = torch.zeros(2 * B, B)
+    E[:B] = torch.eye(B)
+    E[B:] = -torch.eye(B)
+    _set_fc(d[0], E, 0.0)
+    E = torch.zeros(4 * B, 2 * B)
+    for i in range(B):
+        E[i, i], E[i, B + i], E[B + i, i], E[B + i, B + i] = 1, -1, -1, 1
+    _set_fc(d[1], E / LRELU_DIFF, 0.0)
+    E = torch.zeros(2 * B, 4 * B)
+    for i in range(B):
+        E[i, i], E[i, B + i], E[B + i, i], E[B + i, B + i] = 1, -1, -1, 1
+    _set_fc(d[2], E / LRELU_DIFF, 0.0)
+    E = torch.zeros(B, 2 * B)
+    for i in range(B):
+        E[i, i], E[i, B + i] = rho[i] / LRELU_DIFF, -rho[i] / LRELU_DIFF
+    _set_fc(d[3], E, 1.0)
+    # h4 = sqrt2 (rho N + 1) -> img = evec_q N + mean.
+    P = torch.stack([evecs[:, comp_of[b]] for b in range(B)], dim=1)  # [3, B]
+    Peff = P / (math.sqrt(2.0) * rho)[None, :]
+    _set_fc(syn.decoder_img, Peff, mean - math.sqrt(2.0) * Peff.sum(1))
+    stats = {"mean": mean.tolist(), "component_var": spec.sum(dim=(1, 2)).tolist()}
+    log(f"spectral init: components' variance {[round(v, 5) for v in stats['component_var']]}, "
+        f"channels {list(channels_per_component)}, {B * r} terms ({2 * B * r} waves)")
+    return stats
