@@ -87,8 +87,8 @@ def _constant_styles(modfc):
 
 
 def _pass_pairs(modfc, n, sign_in):
-    """Demodulated layer: output o < n reads v_o from its input, output n + o reads -v_o; the rest 0.
-    sign_in: input layout, 'pairs' ([v, -v] at o and n + o) or a list of input index lists per o."""
+    """Demodulated layer with constant styles: output o < n is +v_o, output n + o is -v_o, the rest 0, where
+    v_o = sum of s * input[i] over the (i, s) pairs that sign_in(o) lists."""
     W = torch.zeros_like(modfc.weight)
     for o in range(n):
         for i, s in sign_in(o):
@@ -184,8 +184,8 @@ def spectral_init(G, crops, channels_per_component=(24, 4, 4), seed=0, log=print
         blk.tores.bias.zero_()
 
     # decoder_last: pass the B features through: [x, -x] pairs, then rho x + 1 (positive) at the end.
-    sigma = torch.tensor([spec[comp_of[b]].sum().item() for b in range(B)]).sqrt()  # std of N_b's component
-    # N_b carries 1/n_q of its component's variance; its own std:
+    # N_b carries 1/n_q of its component's variance: its std sets the scale that keeps rho N + 1 > 0.
+    sigma = torch.tensor([spec[comp_of[b]].sum().item() for b in range(B)]).sqrt()
     n_of = torch.tensor([channels_per_component[comp_of[b]] for b in range(B)], dtype=torch.float32)
     std_b = sigma / n_of.sqrt()
     rho = 1.0 / (6.0 * std_b.clamp_min(1e-6))
