@@ -9,6 +9,8 @@ Losses (--loss): "gan" — non-saturating logistic GAN with lazy R1 and DiffAugm
 "swd" — the multi-scale patch sliced-Wasserstein loss alone (texture_losses.patch_swd; raw and
 mean-removed patches, several sizes and pyramid levels, circular when --tileable); "gan+swd" — the GAN
 with the patch loss as an auxiliary G loss (--swd-weight). The rank-4 share is never a loss here.
+Starts (--warm): "spectral" sets G to a random-phase texture of the exemplar (train/spectral_init.py; with
+--minutes 0 that model is the output), "autodecoder" regresses G onto fixed crops first (train/autodecoder.py).
 Progress lines (losses, steps/s, ETA); a resumable checkpoint RUN/ckpt.pt every --ckpt-minutes
 (and at the end), RUN/early.safetensors at --early-kimg (the early baseline of the gates), the EMA
 generator at --out.
@@ -36,6 +38,8 @@ from .model import Discriminator, Generator  # noqa: E402
 from .st import export_generator, load_generator  # noqa: E402
 from .texture_losses import diff_augment, patch_swd  # noqa: E402
 from .trainer import Prefetcher, discriminator_step, lazy_adam, save_grid  # noqa: E402
+
+SPECTRUM_CROPS = 256  # training crops the spectral start measures its power spectrum on
 
 LAYOUTS = {  # G lines channel_base / channel_max (see models/README.md, "Where the plaid comes from")
     "narrow": (4096, 128),
@@ -83,7 +87,7 @@ def parse_args(argv=None):
                     help="autodecoder: regress G onto --warm-crops fixed training crops (free w each) first; "
                          "spectral: set G to a random-phase texture of the exemplar (train/spectral_init.py)")
     ap.add_argument("--warm-minutes", type=float, default=12.0, help="part of --minutes spent on the warm start")
-    ap.add_argument("--warm-crops", type=int, default=64)
+    ap.add_argument("--warm-crops", type=int, default=64, help="autodecoder: number of fixed crops it regresses onto")
     return ap.parse_args(argv)
 
 
@@ -146,15 +150,20 @@ def main(argv=None):
     G, D = build(a, state)
     res = G.config["img_resolution"]
     ex = Exemplar(a.image, res, a.crop_min, a.crop_max, tileable=a.tileable)
-    warm = None
-    if a.warm == "autodecoder" and state is None:
-        warm = autodecoder_warm_start(G, ex.train(seed=a.seed + 99), a.warm_crops, a.warm_minutes,
-                                      batch=a.batch, seed=a.seed, log=lambda s: print(s, flush=True))
-        a.minutes = max(0.0, a.minutes - a.warm_minutes)
-        export_generator(G, os.path.join(run_dir, "warm.safetensors"))
-    elif a.warm == "spectral" and state is None:
-        spectral_init(G, ex.train(seed=a.seed + 99).batch(max(a.warm_crops, 256)), seed=a.seed,
-                      log=lambda s: print(s, flush=True))
+    warm_minutes = 0.0  # the warm start's share of --minutes
+    if a.warm != "none" and state is None:
+        if a.init:
+            sys.exit(f"--warm {a.warm} sets G's weights itself: drop --init {a.init}")
+        if a.warm == "autodecoder":
+            autodecoder_warm_start(G, ex.train(seed=a.seed + 99), a.warm_crops, a.warm_minutes, batch=a.batch,
+                                   seed=a.seed, log=lambda s: print(s, flush=True))
+            warm_minutes = a.warm_minutes
+        else:
+            try:
+                spectral_init(G, ex.train(seed=a.seed + 99).batch(SPECTRUM_CROPS), seed=a.seed,
+                              log=lambda s: print(s, flush=True))
+            except ValueError as e:
+                sys.exit(f"--warm spectral: {e}")
         export_generator(G, os.path.join(run_dir, "warm.safetensors"))
     G_ema = copy.deepcopy(G).eval()
     for p in G_ema.parameters():
@@ -184,7 +193,7 @@ def main(argv=None):
     gen = torch.Generator().manual_seed(a.seed * 7919 + step)
     B = a.batch
     t_start = last_log = last_ckpt = time.time()
-    budget = a.minutes * 60
+    budget = max(0.0, a.minutes - warm_minutes) * 60
     early_saved = nimg >= a.early_kimg * 1000
     hist = {"D": [], "G": [], "swd": []}
     log_steps0 = step

@@ -23,7 +23,6 @@ The construction (all of it exact arithmetic of train/model.py; nothing here is 
 """
 import math
 
-import numpy as np
 import torch
 
 LRELU_DIFF = 1.2 * math.sqrt(2.0)  # (lrelu_gain(v) - lrelu_gain(-v)) / v
@@ -86,15 +85,20 @@ def _constant_styles(modfc):
     modfc.affine.bias.fill_(1.0)
 
 
-def _pass_pairs(modfc, n, sign_in):
-    """Demodulated layer with constant styles: output o < n is +v_o, output n + o is -v_o, the rest 0, where
-    v_o = sum of s * input[i] over the (i, s) pairs that sign_in(o) lists."""
-    W = torch.zeros_like(modfc.weight)
+def _pair_matrix(out_f, in_f, n, taps):
+    """[out_f, in_f] matrix whose row o < n computes v_o = sum of s * input[i] over taps(o) = [(i, s), ...]
+    and row n + o computes -v_o; every other row is 0 (the [v, -v] pairs that lrelu passes exactly)."""
+    W = torch.zeros(out_f, in_f)
     for o in range(n):
-        for i, s in sign_in(o):
+        for i, s in taps(o):
             W[o, i] = s
             W[n + o, i] = -s
-    modfc.weight.copy_(W)
+    return W
+
+
+def _pass_pairs(modfc, n, taps):
+    """A demodulated synthesis layer with constant styles and no bias, computing the pairs of _pair_matrix."""
+    modfc.weight.copy_(_pair_matrix(*modfc.weight.shape, n, taps))
     modfc.bias.zero_()
     _constant_styles(modfc)
 
@@ -185,32 +189,21 @@ def spectral_init(G, crops, channels_per_component=(24, 4, 4), seed=0, log=print
 
     # decoder_last: pass the B features through: [x, -x] pairs, then rho x + 1 (positive) at the end.
     # N_b carries 1/n_q of its component's variance: its std sets the scale that keeps rho N + 1 > 0.
-    sigma = torch.tensor([spec[comp_of[b]].sum().item() for b in range(B)]).sqrt()
-    n_of = torch.tensor([channels_per_component[comp_of[b]] for b in range(B)], dtype=torch.float32)
-    std_b = sigma / n_of.sqrt()
+    comp_var = spec.sum(dim=(1, 2))
+    std_b = torch.stack([(comp_var[q] / channels_per_component[q]).sqrt() for q in comp_of])
     rho = 1.0 / (6.0 * std_b.clamp_min(1e-6))
     d = syn.decoder_last
-    E = torch.zeros(2 * B, B)
-    E[:B] = torch.eye(B)
-    E[B:] = -torch.eye(B)
-    _set_fc(d[0], E, 0.0)
-    E = torch.zeros(4 * B, 2 * B)
-    for i in range(B):
-        E[i, i], E[i, B + i], E[B + i, i], E[B + i, B + i] = 1, -1, -1, 1
-    _set_fc(d[1], E / LRELU_DIFF, 0.0)
-    E = torch.zeros(2 * B, 4 * B)
-    for i in range(B):
-        E[i, i], E[i, B + i], E[B + i, i], E[B + i, B + i] = 1, -1, -1, 1
-    _set_fc(d[2], E / LRELU_DIFF, 0.0)
-    E = torch.zeros(B, 2 * B)
-    for i in range(B):
-        E[i, i], E[i, B + i] = rho[i] / LRELU_DIFF, -rho[i] / LRELU_DIFF
+    _set_fc(d[0], _pair_matrix(2 * B, B, B, lambda i: [(i, 1.0)]), 0.0)
+    for fc in (d[1], d[2]):  # [x, -x] in -> [x, -x] out: (h_i - h_{B+i}) / LRELU_DIFF = x_i
+        _set_fc(fc, _pair_matrix(fc.weight.shape[0], fc.weight.shape[1], B,
+                                 lambda i: [(i, 1 / LRELU_DIFF), (B + i, -1 / LRELU_DIFF)]), 0.0)
+    E = _pair_matrix(2 * B, 2 * B, B, lambda i: [(i, rho[i] / LRELU_DIFF), (B + i, -rho[i] / LRELU_DIFF)])[:B]
     _set_fc(d[3], E, 1.0)
     # h4 = sqrt2 (rho N + 1) -> img = evec_q N + mean.
     P = torch.stack([evecs[:, comp_of[b]] for b in range(B)], dim=1)  # [3, B]
     Peff = P / (math.sqrt(2.0) * rho)[None, :]
     _set_fc(syn.decoder_img, Peff, mean - math.sqrt(2.0) * Peff.sum(1))
-    stats = {"mean": mean.tolist(), "component_var": spec.sum(dim=(1, 2)).tolist()}
+    stats = {"mean": mean.tolist(), "component_var": comp_var.tolist()}
     log(f"spectral init: components' variance {[round(v, 5) for v in stats['component_var']]}, "
         f"channels {list(channels_per_component)}, {B * r} terms ({2 * B * r} waves)")
     return stats
