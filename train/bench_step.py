@@ -9,12 +9,11 @@ LD_LIBRARY_PATH / OPENBLAS_CORETYPE settings to compare BLAS kernels (they are f
 """
 import sys
 
-from .threads_env import apply_thread_flag
+from .threads_env import apply_thread_flag, blas_core, cpu_name
 
 apply_thread_flag(sys.argv + ["--threads", "1"])
 
 import argparse  # noqa: E402
-import ctypes  # noqa: E402
 import os  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
@@ -25,27 +24,6 @@ import torch.nn.functional as F  # noqa: E402
 from .exemplar import LAYOUTS, Augmented, drop_inactive_clamp  # noqa: E402
 from .model import Discriminator, Generator  # noqa: E402
 from .texture_losses import patch_swd  # noqa: E402
-
-
-def blas_core():
-    try:
-        lib = ctypes.CDLL("libblas.so.3")
-        f = lib.openblas_get_corename
-        f.restype = ctypes.c_char_p
-        return "OpenBLAS " + f().decode()
-    except (OSError, AttributeError):
-        return "reference BLAS (netlib libblas.so.3: no openblas_get_corename)"
-
-
-def cpu_name():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown CPU"
 
 
 def make_step(layout, clamp, bf16, swd):

@@ -17,7 +17,7 @@ generator at --out.
 """
 import sys
 
-from .threads_env import apply_thread_flag
+from .threads_env import apply_thread_flag, blas_core, cpu_name
 
 apply_thread_flag(sys.argv)
 
@@ -88,6 +88,13 @@ def parse_args(argv=None):
                          "spectral: set G to a random-phase texture of the exemplar (train/spectral_init.py)")
     ap.add_argument("--warm-minutes", type=float, default=12.0, help="part of --minutes spent on the warm start")
     ap.add_argument("--warm-crops", type=int, default=64, help="autodecoder: number of fixed crops it regresses onto")
+    ap.add_argument("--spectral-alpha", type=float, default=1.0,
+                    help="spectral: the terms' frequencies are drawn with probability ~ power^alpha "
+                         "(train/spectral_init.pick_waves; < 1 spreads them toward weak high frequencies)")
+    ap.add_argument("--train", default="all", choices=["all", "pixels"],
+                    help="pixels: train only the per-pixel part (decoders, block0/1); the mapping and the line "
+                         "blocks keep their start (with --warm spectral: the random-phase waves stay, and the "
+                         "per-pixel MLP learns a nonlinear function of them)")
     return ap.parse_args(argv)
 
 
@@ -109,6 +116,19 @@ def drop_inactive_clamp(G):
     for m in G.modules():
         if hasattr(m, "clamp") and not callable(getattr(m, "clamp")):
             m.clamp = None
+
+
+PIXEL_PARTS = ("synthesis.decoder", "synthesis.block0.", "synthesis.block1.")  # every per-pixel layer
+
+
+def trainable_parameters(G, which):
+    """G's parameters that this run trains (the others get requires_grad False)."""
+    out = []
+    for name, p in G.named_parameters():
+        p.requires_grad_(which == "all" or name.startswith(PIXEL_PARTS))
+        if p.requires_grad:
+            out.append(p)
+    return out
 
 
 def build(a, state):
@@ -160,7 +180,7 @@ def main(argv=None):
             warm_minutes = a.warm_minutes
         else:
             try:
-                spectral_init(G, ex.train(seed=a.seed + 99).batch(SPECTRUM_CROPS), seed=a.seed,
+                spectral_init(G, ex.train(seed=a.seed + 99).batch(SPECTRUM_CROPS), seed=a.seed, alpha=a.spectral_alpha,
                               log=lambda s: print(s, flush=True))
             except ValueError as e:
                 sys.exit(f"--warm spectral: {e}")
@@ -170,8 +190,8 @@ def main(argv=None):
         p.requires_grad_(False)
     use_gan, use_swd = "gan" in a.loss, "swd" in a.loss
     DA = Augmented(D, on=not a.no_augment)
-    opt_G = lazy_adam(G.parameters(), a.glr) if use_gan else torch.optim.Adam(G.parameters(), a.glr,
-                                                                              betas=(0.5, 0.99))
+    trained = trainable_parameters(G, a.train)
+    opt_G = lazy_adam(trained, a.glr) if use_gan else torch.optim.Adam(trained, a.glr, betas=(0.5, 0.99))
     opt_D = lazy_adam(D.parameters(), a.dlr, a.r1_every)
     step, nimg, elapsed0 = 0, 0, 0.0
     if state is not None:
@@ -186,8 +206,10 @@ def main(argv=None):
     nG = sum(p.numel() for p in G.parameters())
     nD = sum(p.numel() for p in D.parameters())
     print(f"material {a.material}: {ex.describe()}\nloss {a.loss} (swd weight {a.swd_weight}, sizes {sizes}, "
-          f"levels {a.swd_levels}, augment {not a.no_augment}); G {nG / 1e6:.2f} M, D {nD / 1e6:.2f} M; "
+          f"levels {a.swd_levels}, augment {not a.no_augment}); G {nG / 1e6:.2f} M "
+          f"({sum(p.numel() for p in trained) / 1e6:.2f} M trained: {a.train}), D {nD / 1e6:.2f} M; "
           f"config {json.dumps(G.config)}; batch {a.batch}; threads {torch.get_num_threads()}; bf16 {a.bf16}; "
+          f"{blas_core()} on {cpu_name()}; "
           f"run dir {run_dir}", flush=True)
     reals = Prefetcher(ex.train(seed=a.seed + step), a.batch, torch.device("cpu"))
     gen = torch.Generator().manual_seed(a.seed * 7919 + step)

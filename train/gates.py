@@ -13,7 +13,11 @@ sampler as training (same --crop-min/--crop-max as train.exemplar). Gates:
   rank4      |rank-4 energy share of samples - held-out crops'| <= 0.10 (a measurement, never a loss)
   seeds      mean |difference| between two seeds' renders after the best circular shift >= half the
              same figure for two held-out real crops (no copies)
-  seam       tileable models: the wrap pairs no larger than the interior neighbour pairs (both axes)
+  seam       tileable models: the wrap pairs no larger than the interior neighbour pairs (both axes): each
+             wrap pair (its |difference| averaged over 32 seeds) at most the 90th percentile of the interior
+             pairs (each averaged alike). Not "below their mean": the wrap pair of an exactly periodic model
+             is one more ordinary pair and exceeds the mean half of the time; a seam is an outlier (the
+             105 kimg rock model's L/R wrap column: above 93 % of interior pairs)
 --sheets P writes P-samples.png (16 seeds at 128^2, tileable ones as 2x2 tilings of 4 seeds) and
 P-real.png (16 held-out crops at 128^2).
 """
@@ -139,8 +143,10 @@ def main(argv=None):
         if tileable:
             s = seam(G, n=32, size=256)
             r.update({f"seam_{k2}": v for k2, v in s.items()})
-            r["gate_seam"] = s["lr"] <= s["ih"] and s["tb"] <= s["iv"]
-            log(f"seam at 256^2: L/R {s['lr']:.4f} vs interior {s['ih']:.4f}; T/B {s['tb']:.4f} vs {s['iv']:.4f}")
+            r["gate_seam"] = s["lr"] <= s["ih_q"][1] and s["tb"] <= s["iv_q"][1]
+            log(f"seam at 256^2: L/R {s['lr']:.4f} vs interior {s['ih']:.4f} (above {s['lr_pct']:.0f} % of interior "
+                f"pairs, 90 %: {s['ih_q'][1]:.4f}); T/B {s['tb']:.4f} vs {s['iv']:.4f} (above {s['tb_pct']:.0f} %, "
+                f"90 %: {s['iv_q'][1]:.4f})")
 
         if a.sheets:
             sheet(G, a.sheets + "-samples.png", size=128, tiled=tileable)

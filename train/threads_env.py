@@ -1,7 +1,32 @@
-"""--threads N must reach OpenBLAS/OpenMP before torch loads them: torch.set_num_threads alone leaves Debian's
-pthread OpenBLAS with a thread per core, so two 1-thread runs side by side ran ~1.6x slower than with this.
-Import and call this before the first `import torch`."""
+"""Settings OpenBLAS reads once, when torch loads it: import this and call apply_thread_flag(sys.argv) before
+the first `import torch`.
+
+- --threads N: torch.set_num_threads alone leaves Debian's pthread OpenBLAS with a thread per core, so two
+  1-thread runs side by side ran ~1.6x slower than with this.
+- the BLAS core: OpenBLAS 0.3.21 (Debian 12) does not know newer Xeons (seen: family 6 model 207, Emerald
+  Rapids) and falls back to its generic "Prescott" SSE3 kernels; with OPENBLAS_CORETYPE unset we name the
+  best 0.3.21 core the CPU's flags allow (AVX-512 BF16: Cooperlake, which is also what it detects on Zen 5;
+  AVX-512: SkylakeX; AVX2: Haswell). A value already set is kept, so benchmarks can compare cores.
+"""
+import ctypes
 import os
+
+CORE_BY_FLAG = (("avx512_bf16", "Cooperlake"), ("avx512f", "SkylakeX"), ("avx2", "Haswell"))
+
+
+def cpu_flags(path="/proc/cpuinfo"):
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def blas_core_for(flags):
+    return next((core for flag, core in CORE_BY_FLAG if flag in flags), None)
 
 
 def apply_thread_flag(argv):
@@ -11,3 +36,33 @@ def apply_thread_flag(argv):
         if n and n != "0":
             for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
                 os.environ.setdefault(var, n)
+    if "OPENBLAS_CORETYPE" not in os.environ:
+        core = blas_core_for(cpu_flags())
+        if core:
+            os.environ["OPENBLAS_CORETYPE"] = core
+
+
+def blas_core():
+    try:
+        lib = ctypes.CDLL("libblas.so.3")
+        f = lib.openblas_get_corename
+        f.restype = ctypes.c_char_p
+        return "OpenBLAS " + f().decode()
+    except (OSError, AttributeError):
+        return "reference BLAS (netlib libblas.so.3: no openblas_get_corename)"
+
+
+def cpu_name():
+    """The CPU's model name with its family/model numbers (some Xeons name themselves only "Intel(R) Xeon(R)
+    Processor")."""
+    info = {}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                info.setdefault(key.strip(), value.strip())
+                if not line.strip():
+                    break
+    except OSError:
+        return "unknown CPU"
+    return f"{info.get('model name', 'unknown CPU')} (family {info.get('cpu family', '?')} model {info.get('model', '?')})"
