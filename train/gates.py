@@ -7,7 +7,8 @@
 quadrant of one image, the last of several) is the reference for every number, in crops from the same
 sampler as training (same --crop-min/--crop-max as train.exemplar). Gates:
   auc        a fresh D (the trainer's loss, lazy R1, Adam; no augmentation) trained --d-steps steps on
-             training crops vs a pool of samples; ROC AUC on held-out crops vs new samples <= 0.75
+             training crops vs a pool of samples; ROC AUC on held-out crops vs new samples, every 100
+             steps: the highest <= 0.75 (the last alone is a coin: 0.94 at step 300, 0.76 at 400)
   swd        metrics.swd against held-out crops <= 1.2 x the real floor (training crops vs held-out
              crops), and below colour-matched noise and the --early checkpoint
   rank4      |rank-4 energy share of samples - held-out crops'| <= 0.10 (a measurement, never a loss)
@@ -157,7 +158,8 @@ def main(argv=None):
     if not a.skip_auc:
         r["auc"], r["auc_hist"] = fresh_d_auc(G, ex, a.d_steps, a.d_batch, a.d_channel_base, a.d_channel_max,
                                               n=a.n, log=log)
-        r["gate_auc"] = r["auc"] <= 0.75
+        r["auc_max"] = max(v for _, v in r["auc_hist"])
+        r["gate_auc"] = r["auc_max"] <= 0.75  # the best this D did: one snapshot swings 0.66-0.94 (p3)
     gates = {k: v for k, v in r.items() if k.startswith("gate_")}
     r["pass"] = all(gates.values()) and not a.skip_auc
     r["seconds"] = time.time() - t0

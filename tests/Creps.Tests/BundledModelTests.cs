@@ -13,6 +13,7 @@ public class BundledModelTests
     [TestCase("terrain.safetensors", false)]
     [TestCase("rock-tileable.safetensors", true)]
     [TestCase("landscape.safetensors", false)]
+    [TestCase("grass.safetensors", true)]
     public void LoadsAndEverySeedIsADifferentFiniteTexture(string name, bool tileable)
     {
         var m = CrepsModel.Load(ModelPath(name));
@@ -20,31 +21,32 @@ public class BundledModelTests
         Assert.That(new FileInfo(ModelPath(name)).Length, Is.LessThanOrEqualTo(20L << 20), "bundled models stay under 20 MB");
         using var gen = new CpuGenerator(m);
         double[] t = Grid.Centers(0, 1, 48);
-        var means = new List<double[]>();
+        var images = new List<float[]>();
         foreach (uint seed in new uint[] { 1, 2, 3, 4 })
         {
             var img = gen.Render(Latent.FromSeed(m, seed), t, t);
             FloatAssert.AllFinite(img, $"seed {seed}");
             int plane = t.Length * t.Length;
-            var mean = new double[3];
             double spread = 0;
             for (int c = 0; c < 3; c++)
-            {
-                var ch = img.AsSpan(c * plane, plane);
-                mean[c] = ch.ToArray().Average();
-                spread = Math.Max(spread, FloatAssert.Range(ch, $"seed {seed} channel {c}"));
-            }
+                spread = Math.Max(spread, FloatAssert.Range(img.AsSpan(c * plane, plane), $"seed {seed} channel {c}"));
             Assert.That(spread, Is.GreaterThan(0.05), $"seed {seed}: a flat image is not a texture");
-            means.Add(mean);
+            images.Add(img);
         }
-        double maxColourDistance = means.SelectMany(a => means.Select(b => Math.Sqrt(a.Zip(b).Sum(p => (p.First - p.Second) * (p.First - p.Second))))).Max();
-        Assert.That(maxColourDistance, Is.GreaterThan(0.02), "four seeds gave the same mean colour: the latent does nothing");
+        // Pixels, not mean colours: a material's seeds share its colour (grass: mean colours within 0.014) and differ in pattern.
+        for (int i = 0; i < images.Count; i++)
+            for (int j = i + 1; j < images.Count; j++)
+            {
+                double meanAbs = images[i].Zip(images[j]).Average(p => Math.Abs(p.First - p.Second));
+                Assert.That(meanAbs, Is.GreaterThan(0.02), $"seeds {i + 1} and {j + 1} render the same image: the latent does nothing");
+            }
     }
 
-    [Test]
-    public void TileableModelWrapsExactly()
+    [TestCase("rock-tileable.safetensors")]
+    [TestCase("grass.safetensors")]
+    public void TileableModelWrapsExactly(string name)
     {
-        var m = CrepsModel.Load(ModelPath("rock-tileable.safetensors"));
+        var m = CrepsModel.Load(ModelPath(name));
         using var gen = new CpuGenerator(m);
         var latent = Latent.FromSeed(m, 5);
         var a = gen.Render(latent, Grid.Centers(0, 1, 32), Grid.Centers(0, 1, 32));
