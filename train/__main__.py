@@ -1,8 +1,8 @@
 import sys
 
-from .threads_env import apply_thread_flag
+from .threads_env import apply_blas_settings
 
-apply_thread_flag(sys.argv)
+apply_blas_settings(sys.argv)
 
 from .trainer import main  # noqa: E402
 

@@ -9,9 +9,9 @@ LD_LIBRARY_PATH / OPENBLAS_CORETYPE settings to compare BLAS kernels (they are f
 """
 import sys
 
-from .threads_env import apply_thread_flag, blas_core, cpu_name
+from .threads_env import apply_blas_settings, blas_core, cpu_name
 
-apply_thread_flag(sys.argv + ["--threads", "1"])
+apply_blas_settings(sys.argv + ["--threads", "1"])
 
 import argparse  # noqa: E402
 import os  # noqa: E402

@@ -17,9 +17,9 @@ generator at --out.
 """
 import sys
 
-from .threads_env import apply_thread_flag, blas_core, cpu_name
+from .threads_env import apply_blas_settings, blas_core, cpu_name
 
-apply_thread_flag(sys.argv)
+apply_blas_settings(sys.argv)
 
 import argparse  # noqa: E402
 import copy  # noqa: E402
@@ -167,6 +167,10 @@ def main(argv=None):
         if not isinstance(state, dict) or state.get("kind") != "exemplar":
             sys.exit(f"--resume {a.resume}: not a checkpoint of train.exemplar")
         a.tileable = bool(state["config"].get("tileable"))
+        if a.train != state["args"].get("train", "all"):  # opt_G's state is for exactly the checkpoint's parameters
+            print(f"--resume: training {state['args'].get('train', 'all')} parameters as the checkpoint did "
+                  f"(not --train {a.train})")
+            a.train = state["args"].get("train", "all")
     G, D = build(a, state)
     res = G.config["img_resolution"]
     ex = Exemplar(a.image, res, a.crop_min, a.crop_max, tileable=a.tileable)

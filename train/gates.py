@@ -24,9 +24,9 @@ P-real.png (16 held-out crops at 128^2).
 """
 import sys
 
-from .threads_env import apply_thread_flag
+from .threads_env import apply_blas_settings
 
-apply_thread_flag(sys.argv)
+apply_blas_settings(sys.argv)
 
 import argparse  # noqa: E402
 import json  # noqa: E402

@@ -9,13 +9,15 @@ holding its own frequency pair and its own style-given phases, block b8 alone yi
 (32 x 8 = 256 terms, 512 waves): a random-phase noise (Galerne et al. 2011) with the exemplar's spectrum.
 
 The construction (all of it exact arithmetic of train/model.py; nothing here is a training loss):
-- frequencies: per colour principal component, (a, b) pairs drawn in proportion to the exemplar's power
-  spectrum (Hann-windowed periodograms of training crops; the DC term is the crops' mean variance); zero
+- channels: the biline channels go to the colour principal components by their variance (allocate_channels).
+- frequencies: per component, (a, b) pairs by systematic sampling of the exemplar's power spectrum
+  (pick_waves; Hann-windowed periodograms of training crops; the DC term is the crops' mean variance); zero
   frequencies are allowed, so horizontal/vertical waves and a per-seed mean offset exist. Integer, so a
   tileable model stays periodic.
-- phases and amplitudes: the b4 input styles, made zero-mean unit-variance Gaussian-like by whitening w
-  (measured over 20000 z); Input.weight gates each rank slot's row channels to rows and column channels to
-  columns and sets the term's gain.
+- phases and amplitudes: the b4 input styles, linear in w; the mapping is set to an exact affine map of the
+  normalised z (linear_mapping: |w| is the same for every seed, so is the texture's contrast) and w is
+  whitened (measured over 20000 z); Input.weight gates each rank slot's row channels to rows and column
+  channels to columns and sets the term's gain.
 - the 1-D blocks b4.fc1, b8.fc0, b8.fc1 pass their line exactly through lrelu (the pair [v, -v]:
   lrelu(v) - lrelu(-v) = 1.2 v), b8.tores reads it out; later tores layers, the later decoders' last layers
   and the head's tores start at zero (trainable from there); decoder_last passes the B features through,
@@ -172,7 +174,7 @@ def spectral_init(G, crops, channels_per_component=None, seed=0, alpha=1.0, log=
     g = torch.Generator().manual_seed(seed)
     comp_of = [q for q, n in enumerate(channels_per_component) for _ in range(n)]
 
-    # Frequencies and gains per (b, k): n x r distinct wave pairs per component (pick_waves).
+    # Frequencies and gains per (b, k): n x r terms per component (pick_waves; a strong frequency holds several).
     fr_row = torch.zeros(B, r)
     fr_col = torch.zeros(B, r)
     gain = torch.zeros(B, r)
@@ -239,7 +241,7 @@ def spectral_init(G, crops, channels_per_component=None, seed=0, alpha=1.0, log=
     # decoder_last: pass the B features through: [x, -x] pairs, then rho x + 1 (positive) at the end.
     # N_b carries 1/n_q of its component's variance: its std sets the scale that keeps rho N + 1 > 0.
     comp_var = spec.sum(dim=(1, 2))
-    std_b = torch.stack([(comp_var[q] / channels_per_component[q]).sqrt() for q in comp_of])  # comp_of: n_q > 0
+    std_b = torch.stack([(comp_var[q] / channels_per_component[q]).sqrt() for q in comp_of])  # every q in comp_of has n_q > 0
     rho = 1.0 / (6.0 * std_b.clamp_min(1e-6))
     d = syn.decoder_last
     _set_fc(d[0], _pair_matrix(2 * B, B, B, lambda i: [(i, 1.0)]), 0.0)

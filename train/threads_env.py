@@ -1,5 +1,5 @@
-"""Settings OpenBLAS reads once, when torch loads it: import this and call apply_thread_flag(sys.argv) before
-the first `import torch`.
+"""Settings OpenBLAS reads once, when torch loads it: import this and call apply_blas_settings(sys.argv)
+before the first `import torch`.
 
 - --threads N: torch.set_num_threads alone leaves Debian's pthread OpenBLAS with a thread per core, so two
   1-thread runs side by side ran ~1.6x slower than with this.
@@ -14,22 +14,26 @@ import os
 CORE_BY_FLAG = (("avx512_bf16", "Cooperlake"), ("avx512f", "SkylakeX"), ("avx2", "Haswell"))
 
 
-def cpu_flags(path="/proc/cpuinfo"):
+def cpu_info(path="/proc/cpuinfo"):
+    """The first processor's /proc/cpuinfo fields ({} where there is none)."""
+    info = {}
     try:
         with open(path) as f:
             for line in f:
-                if line.startswith("flags"):
-                    return set(line.split(":", 1)[1].split())
+                if not line.strip():
+                    break
+                key, _, value = line.partition(":")
+                info.setdefault(key.strip(), value.strip())
     except OSError:
         pass
-    return set()
+    return info
 
 
 def blas_core_for(flags):
     return next((core for flag, core in CORE_BY_FLAG if flag in flags), None)
 
 
-def apply_thread_flag(argv):
+def apply_blas_settings(argv):
     for i, arg in enumerate(argv):
         n = arg.split("=", 1)[1] if arg.startswith("--threads=") else (
             argv[i + 1] if arg == "--threads" and i + 1 < len(argv) else None)
@@ -37,7 +41,7 @@ def apply_thread_flag(argv):
             for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
                 os.environ.setdefault(var, n)
     if "OPENBLAS_CORETYPE" not in os.environ:
-        core = blas_core_for(cpu_flags())
+        core = blas_core_for(set(cpu_info().get("flags", "").split()))
         if core:
             os.environ["OPENBLAS_CORETYPE"] = core
 
@@ -55,14 +59,7 @@ def blas_core():
 def cpu_name():
     """The CPU's model name with its family/model numbers (some Xeons name themselves only "Intel(R) Xeon(R)
     Processor")."""
-    info = {}
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                key, _, value = line.partition(":")
-                info.setdefault(key.strip(), value.strip())
-                if not line.strip():
-                    break
-    except OSError:
+    info = cpu_info()
+    if not info:
         return "unknown CPU"
     return f"{info.get('model name', 'unknown CPU')} (family {info.get('cpu family', '?')} model {info.get('model', '?')})"
