@@ -32,6 +32,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 from .autodecoder import autodecoder_warm_start  # noqa: E402
+from .marginal_fit import match_marginals  # noqa: E402
 from .spectral_init import spectral_init  # noqa: E402
 from .exemplar_data import Exemplar  # noqa: E402
 from .model import Discriminator, Generator  # noqa: E402
@@ -91,6 +92,9 @@ def parse_args(argv=None):
     ap.add_argument("--spectral-alpha", type=float, default=1.0,
                     help="spectral: the terms' frequencies are drawn with probability ~ power^alpha "
                          "(train/spectral_init.pick_waves; < 1 spreads them toward weak high frequencies)")
+    ap.add_argument("--marginals", action="store_true",
+                    help="spectral: then write the exemplar's colour histograms into the per-pixel head "
+                         "(train/marginal_fit.py: exact quantile maps, no training step)")
     ap.add_argument("--train", default="all", choices=["all", "pixels"],
                     help="pixels: train only the per-pixel part (decoders, block0/1); the mapping and the line "
                          "blocks keep their start (with --warm spectral: the random-phase waves stay, and the "
@@ -151,6 +155,8 @@ def build(a, state):
 
 def main(argv=None):
     a = parse_args(argv)
+    if a.marginals and a.warm != "spectral":
+        sys.exit("--marginals writes into the spectral start's head: it needs --warm spectral")
     if a.threads:
         torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -188,6 +194,9 @@ def main(argv=None):
                               log=lambda s: print(s, flush=True))
             except ValueError as e:
                 sys.exit(f"--warm spectral: {e}")
+            if a.marginals:
+                match_marginals(G, ex.train(seed=a.seed + 98).batch(SPECTRUM_CROPS), seed=a.seed,
+                                log=lambda s: print(s, flush=True))
         export_generator(G, os.path.join(run_dir, "warm.safetensors"))
     G_ema = copy.deepcopy(G).eval()
     for p in G_ema.parameters():
