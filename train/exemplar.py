@@ -10,7 +10,8 @@ Losses (--loss): "gan" — non-saturating logistic GAN with lazy R1 and DiffAugm
 mean-removed patches, several sizes and pyramid levels, circular when --tileable); "gan+swd" — the GAN
 with the patch loss as an auxiliary G loss (--swd-weight). The rank-4 share is never a loss here.
 Starts (--warm): "spectral" sets G to a random-phase texture of the exemplar (train/spectral_init.py; with
---minutes 0 that model is the output), "autodecoder" regresses G onto fixed crops first (train/autodecoder.py).
+--minutes 0 that model is the output; --marginals then writes the exemplar's colour histograms into the per-pixel
+head, train/marginal_fit.py), "autodecoder" regresses G onto fixed crops first (train/autodecoder.py).
 Progress lines (losses, steps/s, ETA); a resumable checkpoint RUN/ckpt.pt every --ckpt-minutes
 (and at the end), RUN/early.safetensors at --early-kimg (the early baseline of the gates), the EMA
 generator at --out.

@@ -4,7 +4,8 @@
 
 Writes DIR/model.safetensors (EMA generator, tileable) and exits 0 when all losses are finite, the
 exported file loads back and renders finite pixels, a resume continues the step count with an overridden
-batch, and the crop sampler without rotations keeps an image's up direction.
+batch, the crop sampler without rotations keeps an image's up direction, and the spectral start followed by the
+marginal match gives pixels with the exemplar's colour histograms.
 """
 import argparse
 import math
@@ -15,6 +16,9 @@ import time
 import torch
 
 from .data import CropSampler
+from .marginal_fit import match_marginals, pixel_components
+from .model import Generator
+from .spectral_init import spectral_init
 from .st import load_generator, read_safetensors
 from . import export, trainer
 
@@ -27,6 +31,38 @@ def check_upright_crops():
     assert (crops[:, :, -1].mean(dim=(1, 2)) > crops[:, :, 0].mean(dim=(1, 2))).all(), "a crop was turned"
     crops = CropSampler([img], 16, wrap=False, seed=1, rotate=True).batch(64)
     assert (crops[:, :, -1].mean(dim=(1, 2)) < crops[:, :, 0].mean(dim=(1, 2))).any(), "rotations never happen"
+
+
+def check_marginal_match():
+    """A skewed exemplar (bright sparse grains on a dark ground: exp of smooth noise): the spectral start's pixels
+    are Gaussian (its luminance quantiles miss the crops'); after match_marginals they must meet the crops'
+    quantiles (computed here with torch.quantile, independently of the construction's numpy maps; seeds other
+    than the construction's)."""
+    g = torch.Generator().manual_seed(3)
+    noise = torch.nn.functional.avg_pool2d(torch.randn(256, 1, 18, 18, generator=g), 3, 1)  # [256,1,16,16]
+    lum = torch.exp(0.8 * noise / noise.std())
+    lum = (lum - lum.min()) / (lum.max() - lum.min()) * 1.6 - 0.8
+    crops = torch.cat([lum, 0.8 * lum + 0.05, 0.5 * lum - 0.1], 1).clamp(-1, 1)
+    G = Generator(z_dim=32, w_dim=32, img_resolution=16, channel_base=256, channel_max=32, biline_channels=8,
+                  rank=8, mapping_layers=2, tileable=True)
+    spectral_init(G, crops, log=lambda s: None)
+    mu, evecs, ref = pixel_components(crops)
+    levels = torch.tensor([0.05, 0.25, 0.5, 0.75, 0.95], dtype=torch.float64)
+    want = torch.quantile(ref[0], levels)
+
+    def luminance_quantiles():
+        with torch.no_grad():
+            img = G(torch.randn(256, 32, generator=g))
+        p = evecs.T @ (img.permute(1, 0, 2, 3).reshape(3, -1).double() - mu[:, None])
+        return torch.quantile(p[0], levels)
+
+    spread = float(want[-1] - want[0])
+    before = (luminance_quantiles() - want).abs().max().item()
+    match_marginals(G, crops, log=lambda s: None)
+    after = (luminance_quantiles() - want).abs().max().item()
+    assert before > 0.15 * spread, f"the start already had the skewed histogram ({before:.4f} of {spread:.4f}): no test"
+    assert after < 0.05 * spread, f"marginal match missed the crops' quantiles by {after:.4f} (spread {spread:.4f})"
+    return before, after
 
 
 def main(argv=None):
@@ -64,6 +100,8 @@ def main(argv=None):
     assert (st["step"], st["nimg"], st["args"]["batch"]) == (a.steps + 1, a.steps * 8 + 4, 4), \
         (st["step"], st["nimg"], st["args"]["batch"])
     check_upright_crops()
+    before, after = check_marginal_match()
+    print(f"marginal match: luminance quantiles off by {before:.4f} before, {after:.4f} after")
     print(f"smoke OK: {model} ({os.path.getsize(model)} bytes, {len(tensors)} tensors) "
           f"in {time.time() - t0:.1f} s")
     return 0

@@ -12,8 +12,11 @@ public class BundledModelTests
 
     [TestCase("terrain.safetensors", false)]
     [TestCase("rock-tileable.safetensors", true)]
-    [TestCase("landscape.safetensors", false)]
     [TestCase("grass.safetensors", true)]
+    [TestCase("rock.safetensors", true)]
+    [TestCase("snow.safetensors", true)]
+    [TestCase("sand.safetensors", true)]
+    [TestCase("dirt.safetensors", true)]
     public void LoadsAndEverySeedIsADifferentFiniteTexture(string name, bool tileable)
     {
         var m = CrepsModel.Load(ModelPath(name));
@@ -33,17 +36,34 @@ public class BundledModelTests
             Assert.That(spread, Is.GreaterThan(0.05), $"seed {seed}: a flat image is not a texture");
             images.Add(img);
         }
-        // Pixels, not mean colours: a material's seeds share its colour (grass: mean colours within 0.014) and differ in pattern.
+        // Pixels, not mean colours: a material's seeds share its colour (grass: mean colours within 0.014) and differ in
+        // pattern. Measured against the image's own variation, because snow and sand are faint (pixel spread 0.2): two
+        // independent draws of one texture differ by about 1.4x their mean deviation from their mean, a copy by 0.
         for (int i = 0; i < images.Count; i++)
+        {
+            int plane = images[i].Length / 3;
+            double ownDeviation = 0; // mean |pixel - its channel's mean|
+            for (int c = 0; c < 3; c++)
+            {
+                var channel = images[i].AsSpan(c * plane, plane).ToArray();
+                double mean = channel.Average();
+                ownDeviation += channel.Average(v => Math.Abs(v - mean)) / 3;
+            }
             for (int j = i + 1; j < images.Count; j++)
             {
                 double meanAbs = images[i].Zip(images[j]).Average(p => Math.Abs(p.First - p.Second));
-                Assert.That(meanAbs, Is.GreaterThan(0.02), $"seeds {i + 1} and {j + 1} render the same image: the latent does nothing");
+                Assert.That(meanAbs, Is.GreaterThan(0.5 * ownDeviation),
+                    $"seeds {i + 1} and {j + 1} render nearly the same image (the latent does little): |diff| {meanAbs:F4}, seed {i + 1}'s own deviation {ownDeviation:F4}");
             }
+        }
     }
 
     [TestCase("rock-tileable.safetensors")]
     [TestCase("grass.safetensors")]
+    [TestCase("rock.safetensors")]
+    [TestCase("snow.safetensors")]
+    [TestCase("sand.safetensors")]
+    [TestCase("dirt.safetensors")]
     public void TileableModelWrapsExactly(string name)
     {
         var m = CrepsModel.Load(ModelPath(name));
