@@ -15,6 +15,7 @@ import sys
 import torch
 
 from .exemplar_data import Exemplar
+from .marginal_fit import pixel_components
 from .metrics import swd
 
 
@@ -28,18 +29,14 @@ def random_phase(crops, g):
 
 def match_histograms(imgs, ref):
     """Each colour principal component of ref's pixels: imgs' values replaced by ref's at the same rank."""
-    def pixels(x):
-        return x.permute(1, 0, 2, 3).reshape(3, -1).double()
-    r = pixels(ref)
-    mu = r.mean(1, keepdim=True)
-    evecs = torch.linalg.eigh(torch.cov(r))[1]
-    pr, pi = evecs.T @ (r - mu), evecs.T @ (pixels(imgs) - mu)
+    mu, evecs, pr = pixel_components(ref)
+    pi = evecs.T @ (imgs.permute(1, 0, 2, 3).reshape(3, -1).double() - mu[:, None])
     out = torch.empty_like(pi)
     idx = (torch.arange(pi.shape[1], dtype=torch.float64) * (pr.shape[1] - 1) / (pi.shape[1] - 1)).round().long()
     for q in range(3):
         out[q, torch.argsort(pi[q])] = torch.sort(pr[q]).values[idx]
     N, _, H, W = imgs.shape
-    return (evecs @ out + mu).reshape(3, N, H, W).permute(1, 0, 2, 3).float().clamp(-1, 1)
+    return (evecs @ out + mu[:, None]).reshape(3, N, H, W).permute(1, 0, 2, 3).float().clamp(-1, 1)
 
 
 def main(argv=None):

@@ -71,6 +71,8 @@ def match_marginals(G, crops, seeds=64, seed=0, log=print):
     units = b0.fc0.weight.shape[0]
     if b0.fc1.weight.shape[0] < 6 or b0.tores.weight.shape[1] != b0.fc1.weight.shape[0]:
         raise ValueError("marginal match needs block0.fc1 with >= 6 outputs")
+    if syn.block1.tores.weight.abs().max() > 0 or syn.block1.tores.bias.abs().max() > 0:
+        raise ValueError("marginal match maps the image before the head: block1 must add nothing (a spectral start)")
     mu, evecs, ref = pixel_components(crops)
     # The model's components before the head: img = Wi F + bi (decoder_img) -> s_q = a_q . F + d_q.
     Wi = (syn.decoder_img.weight * syn.decoder_img.w_gain).double()
