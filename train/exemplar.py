@@ -196,8 +196,11 @@ def main(argv=None):
             except ValueError as e:
                 sys.exit(f"--warm spectral: {e}")
             if a.marginals:
-                match_marginals(G, ex.train(seed=a.seed + 98).batch(SPECTRUM_CROPS), seed=a.seed,
-                                log=lambda s: print(s, flush=True))
+                try:
+                    match_marginals(G, ex.train(seed=a.seed + 98).batch(SPECTRUM_CROPS), seed=a.seed,
+                                    log=lambda s: print(s, flush=True))
+                except ValueError as e:
+                    sys.exit(f"--marginals: {e}")
         export_generator(G, os.path.join(run_dir, "warm.safetensors"))
     G_ema = copy.deepcopy(G).eval()
     for p in G_ema.parameters():
