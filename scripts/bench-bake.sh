@@ -4,7 +4,7 @@
 # Usage: scripts/bench-bake.sh [MODEL] [OUTDIR] > results.txt   (slow on 2 cores: run it with nice in the background)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-model="${1:-$root/models/terrain.safetensors}"
+model="${1:-$root/models/grass.safetensors}"
 [ -f "$model" ] || model="$root/../shared/fixtures/official/public-small/weights.safetensors"
 out="${2:-$(mktemp -d)}"
 seconds32="${SECONDS32:-120}"

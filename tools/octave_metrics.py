@@ -8,7 +8,7 @@ Renders 256x256 views of one point of a model's plane with the built CLI (`creps
     (bilinear) to the frame of s, for s = 10^(-i/P), i = 0..12P (P = --per-decade, default 2) - plotted over the 12 decades.
 
 Usage (from the repository root, after `dotnet build Creps.sln -c Release`):
-  /usr/bin/python3 tools/octave_metrics.py [--model models/terrain.safetensors] [--seed 5] [--point 0.37,0.61]
+  /usr/bin/python3 tools/octave_metrics.py [--model tests/fixtures/gan-models/terrain.safetensors] [--seed 5] [--point 0.37,0.61]
       [--octaves 48] [--scale 2] [--per-decade 2] [--out-plot models/octave-continuity-seedS.png] [--skip-continuity]
 Prints Markdown tables (what BENCHMARKS.md holds).
 """
@@ -83,7 +83,7 @@ def plot(args, spans, curves):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--model", default=os.path.join(ROOT, "models", "terrain.safetensors"))
+    ap.add_argument("--model", default=os.path.join(ROOT, "tests", "fixtures", "gan-models", "terrain.safetensors"))
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--point", default="0.37,0.61")
     ap.add_argument("--octaves", type=int, default=48)

@@ -4,7 +4,7 @@ and with `--octaves N` (bottom row). Each frame is rendered by the built CLI (`c
 PIL only assembles and labels them.
 
 Usage (from the repository root, after `dotnet build Creps.sln -c Release`):
-  /usr/bin/python3 tools/octave_strip.py [--model models/terrain.safetensors] [--seed 5] [--point 0.37,0.61]
+  /usr/bin/python3 tools/octave_strip.py [--model tests/fixtures/gan-models/terrain.safetensors] [--seed 5] [--point 0.37,0.61]
       [--octaves 48] [--size 160] [--out models/octave-strip.png]
 """
 import argparse, os, subprocess, sys, tempfile
@@ -17,7 +17,7 @@ SPANS = [1, 1e-2, 1e-4, 1e-6, 1e-8, 1e-10, 1e-12]
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--model", default=os.path.join(ROOT, "models", "terrain.safetensors"))
+    ap.add_argument("--model", default=os.path.join(ROOT, "tests", "fixtures", "gan-models", "terrain.safetensors"))
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--point", default="0.37,0.61")
     ap.add_argument("--octaves", type=int, default=48)

@@ -2,7 +2,7 @@
 
     /usr/bin/python3 -m train.capacity fit --real data/0ad-terrain/heldout --images 8 --steps 1500 \
         --channel-base 4096 --channel-max 128 --biline 32 [--png fits.png]
-    /usr/bin/python3 -m train.capacity discriminate --model models/terrain.safetensors \
+    /usr/bin/python3 -m train.capacity discriminate --model tests/fixtures/gan-models/terrain.safetensors \
         --train data/0ad-terrain/train --real data/0ad-terrain/heldout --d-channel-base 2048 --d-channel-max 128
 
 fit: one generator (shared synthesis weights, one free w per layer and image, as in the GAN) regressed

@@ -22,7 +22,7 @@ public static class DemoCli
     /// <summary>The command line's options (the test of README commands parses with it too).</summary>
     public static RootCommand Build()
     {
-        var model = Opt<string?>("--model", "The model file (default: the bundled models/terrain.safetensors).", "PATH");
+        var model = Opt<string?>("--model", "The model file (default: the bundled models/grass.safetensors).", "PATH");
         var seed = Opt<long?>("--seed", "The latent seed (default 0); [ and ] step it.", "N");
         var psi = Opt<double?>("--psi", "Truncation ψ (default 1); - and = step it.", "P");
         var size = Opt<string?>("--size", "Window size in pixels (default 1280x720).", "WxH");
@@ -114,19 +114,22 @@ public static class DemoCli
         throw new FormatException($"--center {Untrusted.Quote(s)}: expected X,Y within ±1e9");
     }
 
-    /// <summary>models/terrain.safetensors of the checkout the demo was built in (searched upwards from the binary), else of the working directory.</summary>
-    static string DefaultModel() => BundledModels.Directory is { } dir ? Path.Combine(dir, "terrain.safetensors") : Path.Combine("models", "terrain.safetensors");
+    /// <summary>models/grass.safetensors of the checkout the demo was built in (searched upwards from the binary), else of the working directory.</summary>
+    static string DefaultModel() => Path.Combine(BundledModels.Directory ?? "models", BundledModels.Default);
 }
 
 /// <summary>The bundled models (models/*.safetensors of the checkout), for the default and for M.</summary>
 public static class BundledModels
 {
+    /// <summary>The model the demo opens without --model (README's first command renders it too).</summary>
+    public const string Default = "grass.safetensors";
+
     public static string? Directory
     {
         get
         {
             for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
-                if (File.Exists(Path.Combine(d.FullName, "models", "terrain.safetensors"))) return Path.Combine(d.FullName, "models");
+                if (File.Exists(Path.Combine(d.FullName, "models", Default))) return Path.Combine(d.FullName, "models");
             return System.IO.Directory.Exists("models") ? Path.GetFullPath("models") : null;
         }
     }

@@ -20,6 +20,14 @@ public static class Fixtures
 
     public static readonly string[] Layouts = ["public-tiny", "public-small"];
 
+    /// <summary>
+    /// The GAN-era trained models (tests/fixtures/gan-models/README.md): real trained weights of the shipped layout, one with a
+    /// non-tileable plane (far-pan, octave and streaming tests need one) and one tileable. They fail the quality gates, so
+    /// they no longer ship in models/.
+    /// </summary>
+    public static string GanTerrain { get; } = Path.Combine(RepoRoot, "tests", "fixtures", "gan-models", "terrain.safetensors");
+    public static string GanRockTileable { get; } = Path.Combine(RepoRoot, "tests", "fixtures", "gan-models", "rock-tileable.safetensors");
+
     public static float[] ReadF32(string path)
     {
         var bytes = File.ReadAllBytes(path);

@@ -79,7 +79,7 @@ public class TrainerTests
             foreach (var (ckpt, expected) in new[] {
                 (truncated, "not a readable training checkpoint"),
                 (Path.Combine(dir, "missing.pt"), "no such file"),
-                (Path.Combine(Fixtures.RepoRoot, "models", "terrain.safetensors"), "not a readable training checkpoint") })
+                (Fixtures.GanTerrain, "not a readable training checkpoint") })
             {
                 var (code, stdout, stderr) = RunPython("train.export", "--ckpt", ckpt, "--out", output);
                 Assert.That(code, Is.Not.EqualTo(0), $"{ckpt}: export succeeded:\n{stdout}");

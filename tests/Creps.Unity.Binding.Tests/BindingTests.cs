@@ -14,7 +14,7 @@ namespace Creps.Unity.Binding.Tests;
 public class BindingTests
 {
     static string Root { get; } = FindRoot();
-    static string ModelPath => Path.Combine(Root, "models", "terrain.safetensors");
+    static string ModelPath => Path.Combine(Root, "models", "grass.safetensors"); // the model README's Unity example loads
     static string? _lib;
 
     static string FindRoot()

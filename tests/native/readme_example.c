@@ -1,4 +1,4 @@
-/* Renders 256x256 of the bundled terrain model (seed 7) and writes it as a binary PPM. */
+/* Renders 256x256 of the bundled grass model (seed 7) and writes it as a binary PPM. */
 #include <stdio.h>
 #include <stdlib.h>
 #include "creps.h"
@@ -9,8 +9,8 @@ static int fail(const char *what) {
 }
 
 int main(int argc, char **argv) {
-    const char *model_path = argc > 1 ? argv[1] : "models/terrain.safetensors";
-    const char *out_path = argc > 2 ? argv[2] : "terrain.ppm";
+    const char *model_path = argc > 1 ? argv[1] : "models/grass.safetensors";
+    const char *out_path = argc > 2 ? argv[2] : "grass.ppm";
     creps_model *model = NULL;
     creps_latent *latent = NULL;
     creps_generator *gen = NULL;

@@ -63,8 +63,6 @@ public static class DemoRunner
 
     public static string Dll => Path.Combine(Fixtures.RepoRoot, "src", "Creps.Demo", "bin", Configuration, "net10.0", "creps-demo.dll");
 
-    public static string Terrain => Path.Combine(Fixtures.RepoRoot, "models", "terrain.safetensors");
-
     /// <summary>The demo under Xvfb; fails the test (and kills it) past <paramref name="minutes"/>.</summary>
     public static ProcessRunner.Result Run(IEnumerable<string> args, double minutes = 3) => RunPlain(["--validation", .. args], minutes: minutes);
 

@@ -39,9 +39,9 @@ public class DemoViewerTests
         const int w = 256, h = 160, page = 128;
         double span = w / (page * Math.ScaleB(1.0, level)), x1 = x0 + span, y1 = y0 + span * h / w;
         string shot = Path.Combine(_dir, "shot.png"), reference = Path.Combine(_dir, "ref.png");
-        DemoRunner.RunOk("--model", DemoRunner.Terrain, "--seed", seed.ToString(CultureInfo.InvariantCulture), "--size", $"{w}x{h}",
+        DemoRunner.RunOk("--model", Fixtures.GanTerrain, "--seed", seed.ToString(CultureInfo.InvariantCulture), "--size", $"{w}x{h}",
             "--center", $"{G((x0 + x1) / 2)},{G((y0 + y1) / 2)}", "--span", G(span), "--screenshot", shot, "--wait-resident");
-        var (code, _, err) = CliRenderTests.Run("render", "--model", DemoRunner.Terrain, "--seed", seed.ToString(CultureInfo.InvariantCulture),
+        var (code, _, err) = CliRenderTests.Run("render", "--model", Fixtures.GanTerrain, "--seed", seed.ToString(CultureInfo.InvariantCulture),
             "--size", $"{w}x{h}", "--region", $"{G(x0)},{G(y0)},{G(x1)},{G(y1)}", "--backend", "cpu", "--out", reference);
         Assert.That(code, Is.EqualTo(0), err);
         var a = DemoRunner.ReadPng(shot);
@@ -58,10 +58,10 @@ public class DemoViewerTests
         const int w = 256, h = 160, k = 4;
         double cx = 0.3137, cy = -0.4211, span = 0.07319;
         string shot = Path.Combine(_dir, "shot.png"), reference = Path.Combine(_dir, "ref.f32");
-        DemoRunner.RunOk("--model", DemoRunner.Terrain, "--seed", "7", "--size", $"{w}x{h}", "--center", $"{G(cx)},{G(cy)}", "--span", G(span),
+        DemoRunner.RunOk("--model", Fixtures.GanTerrain, "--seed", "7", "--size", $"{w}x{h}", "--center", $"{G(cx)},{G(cy)}", "--span", G(span),
             "--screenshot", shot, "--wait-resident");
         double hs = span * h / w;
-        var (code, _, err) = CliRenderTests.Run("render", "--model", DemoRunner.Terrain, "--seed", "7", "--size", $"{w * k}x{h * k}",
+        var (code, _, err) = CliRenderTests.Run("render", "--model", Fixtures.GanTerrain, "--seed", "7", "--size", $"{w * k}x{h * k}",
             "--region", $"{G(cx - span / 2)},{G(cy - hs / 2)},{G(cx + span / 2)},{G(cy + hs / 2)}", "--backend", "cpu", "--out", reference);
         Assert.That(code, Is.EqualTo(0), err);
         var fine = Fixtures.ReadF32(reference);   // planar [3][h·k][w·k]
@@ -87,7 +87,7 @@ public class DemoViewerTests
     public void ScriptedZoomAndPanKeepsTheWindowCoveredAndCatchesUp()
     {
         string stats = Path.Combine(_dir, "stats.json");
-        DemoRunner.RunOk("--model", DemoRunner.Terrain, "--size", "256x160", "--script", Path.Combine(Fixtures.RepoRoot, "src", "Creps.Demo", "scripts", "zoom-pan.json"),
+        DemoRunner.RunOk("--model", Fixtures.GanTerrain, "--size", "256x160", "--script", Path.Combine(Fixtures.RepoRoot, "src", "Creps.Demo", "scripts", "zoom-pan.json"),
             "--stats", stats);
         var s = DemoRunner.ReadStats(stats);
         Assert.That(s.Frames.Length, Is.GreaterThan(5));
@@ -110,7 +110,7 @@ public class DemoViewerTests
              "events": [{"t": 0.6, "resize": [200, 120]}, {"t": 1.2, "minimise": true}, {"t": 1.6, "restore": true},
                         {"t": 2.0, "resize": [300, 180]}, {"t": 2.5, "close": true}]}
             """);
-        DemoRunner.RunOk("--model", DemoRunner.Terrain, "--size", "256x160", "--script", script, "--stats", stats);
+        DemoRunner.RunOk("--model", Fixtures.GanTerrain, "--size", "256x160", "--script", script, "--stats", stats);
         var s = DemoRunner.ReadStats(stats);
         var sizes = s.Frames.Select(f => (f.GetProperty("width").GetInt32(), f.GetProperty("height").GetInt32())).Distinct().ToList();
         Assert.That(sizes, Does.Contain((256, 160)).And.Contain((200, 120)).And.Contain((300, 180)), "the swapchain did not follow the window's sizes");

@@ -65,7 +65,7 @@ public class ErrorModelTests
     public void CpuColumnLinesOverTheLimitAreRefused()
     {
         // The example: 1048576 columns of the terrain model's lines would take 4 GiB of host memory.
-        string model = Path.Combine(Fixtures.RepoRoot, "models", "terrain.safetensors");
+        string model = Fixtures.GanTerrain;
         string dir = TempDir();
         string line = Fails(1, dir, ["render", "--model", model, "--seed", "1", "--size", "1048576x1", "--out", Path.Combine(dir, "x.png")],
             ["creps render: 1048576 columns (4096 bytes of lines each) needs 4 GiB (4294967296 bytes) of host memory for lines; the limit is 1 GiB (1073741824 bytes)"]);

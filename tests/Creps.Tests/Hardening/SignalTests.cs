@@ -8,7 +8,7 @@ namespace Creps.Tests.Hardening;
 [NonParallelizable]
 public class SignalTests
 {
-    static string Terrain => Path.Combine(Fixtures.RepoRoot, "models", "terrain.safetensors");
+    static string Terrain => Fixtures.GanTerrain;
 
     static bool TempExists(string dir) => Directory.GetFiles(dir, ".creps-*").Length > 0;
 

@@ -8,7 +8,7 @@ namespace Creps.Tests.Octaves;
 /// <summary>The layer weights by footprint and the exactness of the layer coordinates.</summary>
 public class OctaveMathTests
 {
-    static CrepsModel Terrain => CrepsModel.Load(Path.Combine(Fixtures.RepoRoot, "models", "terrain.safetensors"));
+    static CrepsModel Terrain => CrepsModel.Load(Fixtures.GanTerrain);
 
     [Test]
     public void WeightIsOneFromThreeOutputPixelsPerNativePixelAndZeroBelowOne()
@@ -55,7 +55,7 @@ public class OctaveMathTests
         Assert.That(terrain.Period, Is.EqualTo(Math.ScaleB(1.0, 30)));
         Assert.That(terrain.Exact, Is.True);
         foreach (float f in Terrain.Input.Freqs) Assert.That(f * terrain.Period % 1, Is.EqualTo(0));
-        var rock = new OctaveCoordinates(CrepsModel.Load(Path.Combine(Fixtures.RepoRoot, "models", "rock-tileable.safetensors")));
+        var rock = new OctaveCoordinates(CrepsModel.Load(Fixtures.GanRockTileable));
         Assert.That(rock.Period, Is.EqualTo(1.0), "integer frequencies: the tile itself");
     }
 

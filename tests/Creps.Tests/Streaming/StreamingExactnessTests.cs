@@ -38,7 +38,7 @@ public class StreamingExactnessTests
     [Test]
     public void ATileableModelsPagesRepeatWithThePeriod()
     {
-        string path = Path.Combine(Fixtures.RepoRoot, "models", "rock-tileable.safetensors");
+        string path = Fixtures.GanRockTileable;
         var m = CrepsModel.Load(path);
         Assert.That(m.Config.Tileable, Is.True);
         var tex = StreamingHarness.Texture(m, path, 5, 16, 4);

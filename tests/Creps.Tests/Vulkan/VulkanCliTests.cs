@@ -24,7 +24,7 @@ public class VulkanCliTests : VulkanTestBase
         // The issue's example: 1048576 columns of the terrain model. Both backends: "N columns (…) needs X of RESOURCE; the limit is L: hint".
         string dir = Hardening.Hostile.Write(Bake.BakeHarness.TempDir(), "keep", []);
         dir = Path.GetDirectoryName(dir)!;
-        string line = Hardening.Hostile.Fails(1, dir, ["render", "--model", Path.Combine(Fixtures.RepoRoot, "models", "terrain.safetensors"), "--seed", "1",
+        string line = Hardening.Hostile.Fails(1, dir, ["render", "--model", Fixtures.GanTerrain, "--seed", "1",
             "--size", "1048576x1", "--backend", backend, "--out", Path.Combine(dir, "x.png")], ["creps render: 1048576 columns (", tail], "keep");
         Assert.That(line, Does.Match(@"^creps render: 1048576 columns \(.*\) needs [0-9.]+ [MG]iB \([0-9]+ bytes\) of "));
     }
