@@ -71,10 +71,15 @@ public static class TilesCommand
             if (pageFormat != PageFormat.Float32Planar && p.GetValue(png)) throw new UsageException($"--png needs --format f32 (pages in {FormatName(pageFormat)} keep no float texels)");
             string dir = p.Require(output);
             string? statsPath = p.GetValue(statsFile);
-            if (statsPath != null) AtomicFileSet.CheckTarget(statsPath, overwrite: true);
             string parent = Path.GetDirectoryName(Path.GetFullPath(dir)) ?? ".";
             if (!Directory.Exists(parent)) throw new DirectoryNotFoundException($"output folder {Untrusted.Quote(parent, 200)} does not exist");
             if (File.Exists(dir)) throw new IOException($"--out {Untrusted.Quote(dir, 200)} is a file, not a folder");
+            if (statsPath != null)
+            {
+                // --stats may sit in --out (README: --out pages --stats pages/stats.json): that folder is this run's to make.
+                if (Path.GetDirectoryName(Path.GetFullPath(statsPath)) == Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir))) Directory.CreateDirectory(dir);
+                AtomicFileSet.CheckTarget(statsPath, overwrite: true);
+            }
 
             var m = ModelOption.Load(p, model);
             string modelPath = p.Require(model);

@@ -46,6 +46,23 @@ public class TilesCliTests
     }
 
     [Test]
+    public void StatsMayGoInsideTheOutFolderItCreates_ElsewhereTheirFolderMustExist()
+    {
+        string outDir = Path.Combine(_dir, "fresh"), stats = Path.Combine(outDir, "stats.json");
+        var (code, _, err) = Tiles("--level", "2", "--x", "0:1", "--y", "0:0", "--out", outDir, "--stats", stats);
+        Assert.That(code, Is.EqualTo(0), err);
+        using (var doc = JsonDocument.Parse(File.ReadAllText(stats)))
+            Assert.That(doc.RootElement.GetProperty("pages_rendered").GetInt64(), Is.EqualTo(2));
+        Assert.That(File.Exists(Path.Combine(outDir, "2", "1", "0.f32")));
+
+        string missing = Path.Combine(_dir, "nowhere", "stats.json");
+        (code, _, err) = Tiles("--level", "2", "--x", "0:1", "--y", "0:0", "--out", Path.Combine(_dir, "other"), "--stats", missing);
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(err.Trim(), Is.EqualTo($"creps tiles: output folder '{Path.Combine(_dir, "nowhere")}' does not exist"));
+        Assert.That(Directory.Exists(Path.Combine(_dir, "other")), Is.False, "nothing is made when the command line cannot run");
+    }
+
+    [Test]
     public void ABlockCostsWPlusHLineSetsAndATightBudgetSaysItRecomputed()
     {
         string Stats(string name, params string[] budget)
