@@ -35,7 +35,7 @@ import torch.nn.functional as F  # noqa: E402
 from .autodecoder import autodecoder_warm_start  # noqa: E402
 from .marginal_fit import match_marginals  # noqa: E402
 from .spectral_init import spectral_init  # noqa: E402
-from .exemplar_data import Exemplar  # noqa: E402
+from .exemplar_data import CROP_MAX, CROP_MIN, Exemplar  # noqa: E402
 from .model import Discriminator, Generator  # noqa: E402
 from .st import export_generator, load_generator  # noqa: E402
 from .texture_losses import diff_augment, patch_swd  # noqa: E402
@@ -69,8 +69,8 @@ def parse_args(argv=None):
     ap.add_argument("--layout", default="narrow", choices=sorted(LAYOUTS))
     ap.add_argument("--biline", type=int, default=32)
     ap.add_argument("--res", type=int, default=64)
-    ap.add_argument("--crop-min", type=float, default=0.25, help="crop side / exemplar side")
-    ap.add_argument("--crop-max", type=float, default=0.3125)
+    ap.add_argument("--crop-min", type=float, default=CROP_MIN, help="crop side / exemplar side")
+    ap.add_argument("--crop-max", type=float, default=CROP_MAX)
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--glr", type=float, default=0.002)
     ap.add_argument("--dlr", type=float, default=0.002)

@@ -80,10 +80,13 @@ class RegionCrops:
         return (x / 127.5 - 1).clamp(-1, 1)
 
 
+CROP_MIN, CROP_MAX = 0.25, 0.3125  # default crop side / exemplar side: training, the gates and ideal_noise share them
+
+
 class Exemplar:
     """Training and held-out crop samplers of one material (see the module docstring)."""
 
-    def __init__(self, source, res, crop_min=0.25, crop_max=0.3125, tileable=False, max_side=512):
+    def __init__(self, source, res, crop_min=CROP_MIN, crop_max=CROP_MAX, tileable=False, max_side=512):
         files = list_images([source])
         if not files:
             sys.exit(f"--image {source}: no such image or folder of images")

@@ -36,7 +36,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from .capacity import auc  # noqa: E402
-from .exemplar_data import Exemplar  # noqa: E402
+from .exemplar_data import CROP_MAX, CROP_MIN, Exemplar  # noqa: E402
 from .metrics import gen_images, noise_like, save_sheet, seam, separable_share, sheet, swd  # noqa: E402
 from .model import Discriminator  # noqa: E402
 from .st import load_generator  # noqa: E402
@@ -88,8 +88,8 @@ def main(argv=None):
     ap.add_argument("--model", required=True)
     ap.add_argument("--image", required=True, help="the exemplar image or folder the model was trained on")
     ap.add_argument("--early", default=None, help="early checkpoint export (baseline of the SWD gate)")
-    ap.add_argument("--crop-min", type=float, default=0.25)
-    ap.add_argument("--crop-max", type=float, default=0.3125)
+    ap.add_argument("--crop-min", type=float, default=CROP_MIN)
+    ap.add_argument("--crop-max", type=float, default=CROP_MAX)
     ap.add_argument("--n", type=int, default=256, help="images per set (SWD, rank-4 share, AUC evaluation)")
     ap.add_argument("--d-steps", type=int, default=400)
     ap.add_argument("--d-batch", type=int, default=16)

@@ -49,7 +49,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     for path in a.image:
-        ex = Exemplar(path, a.res, 0.25, 0.3125, tileable=True)
+        ex = Exemplar(path, a.res, tileable=True)  # the default crop sizes of train.exemplar and train.gates
         held, train = ex.heldout(seed=11).batch(a.n), ex.train(seed=12).batch(a.n)
         noise = random_phase(train, torch.Generator().manual_seed(3))
         print(f"{path}: SWD x1e3 vs held-out crops: floor {swd(train, held)[1]:.1f}, ideal random-phase noise "

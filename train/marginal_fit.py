@@ -2,9 +2,10 @@
 
 Why: the spectral start (spectral_init.py) is a random-phase noise, so every colour component of its pixels is
 Gaussian; real ground is not (sand's bright grains and dark pebbles, snow's skewed white). An ideal random-phase
-noise of the training crops themselves, measured with the gates' SWD (64^2, held-out quadrant): sand 61.5 against
-a floor of 32.7, snow 61.9 against 46.9; the same noise with each colour principal component histogram-matched to
-the training pixels (Heeger & Bergen 1995): sand 47.5, snow 51.4.
+noise of the training crops themselves (train.ideal_noise, the gates' SWD at 64^2 on the held-out quadrant; numbers
+in models/README.md): desert_sand_smooth 60.3 against a floor of 32.7, alpine_snow_a 62.0 against 46.9; the same
+noise with each colour principal component histogram-matched to the training pixels (Heeger & Bergen 1995): sand
+46.6, snow 52.1.
 
 The construction (exact arithmetic of train/model.py, no training step): the image before the head is linear
 in decoder_last's features F (decoder_img), so each colour principal component s_q = e_q . (img - mean) of the

@@ -8,24 +8,22 @@ namespace Creps.Tests;
 /// <summary>The trained models we ship in models/ (README's first command renders one) load, render and keep their promises.</summary>
 public class BundledModelTests
 {
-    static string ModelPath(string name) => Path.Combine(Fixtures.RepoRoot, "models", name);
-
     /// <summary>Every model in models/: the terrain set, all tileable (models/README.md).</summary>
     static readonly string[] Bundled = ["dirt.safetensors", "grass.safetensors", "rock.safetensors", "sand.safetensors", "snow.safetensors"];
 
     [Test]
     public void EveryModelThatShipsIsCoveredHere()
     {
-        var shipped = Directory.GetFiles(Path.Combine(Fixtures.RepoRoot, "models"), "*.safetensors").Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        var shipped = Directory.GetFiles(Fixtures.BundledModels, "*.safetensors").Select(Path.GetFileName).Order(StringComparer.Ordinal);
         Assert.That(shipped, Is.EqualTo(Bundled), "a model in models/ must pass the gates (models/README.md) and be listed here");
     }
 
     [TestCaseSource(nameof(Bundled))]
     public void LoadsAndEverySeedIsADifferentFiniteTexture(string name)
     {
-        var m = CrepsModel.Load(ModelPath(name));
+        var m = CrepsModel.Load(Fixtures.BundledModel(name));
         Assert.That(m.Config.Tileable, Is.True, "models/README.md: every bundled material is tileable");
-        Assert.That(new FileInfo(ModelPath(name)).Length, Is.LessThanOrEqualTo(20L << 20), "bundled models stay under 20 MB");
+        Assert.That(new FileInfo(Fixtures.BundledModel(name)).Length, Is.LessThanOrEqualTo(20L << 20), "bundled models stay under 20 MB");
         using var gen = new CpuGenerator(m);
         double[] t = Grid.Centers(0, 1, 48);
         var images = new List<float[]>();
@@ -65,7 +63,7 @@ public class BundledModelTests
     [TestCaseSource(nameof(Bundled))]
     public void TileableModelWrapsExactly(string name)
     {
-        var m = CrepsModel.Load(ModelPath(name));
+        var m = CrepsModel.Load(Fixtures.BundledModel(name));
         using var gen = new CpuGenerator(m);
         var latent = Latent.FromSeed(m, 5);
         var a = gen.Render(latent, Grid.Centers(0, 1, 32), Grid.Centers(0, 1, 32));

@@ -20,6 +20,10 @@ public static class Fixtures
 
     public static readonly string[] Layouts = ["public-tiny", "public-small"];
 
+    /// <summary>models/: the models that ship (the terrain set, models/README.md).</summary>
+    public static string BundledModels { get; } = Path.Combine(RepoRoot, "models");
+    public static string BundledModel(string file) => Path.Combine(BundledModels, file);
+
     /// <summary>
     /// The GAN-era trained models (tests/fixtures/gan-models/README.md): real trained weights of the shipped layout, one with a
     /// non-tileable plane (far-pan, octave and streaming tests need one) and one tileable. They fail the quality gates, so

@@ -105,7 +105,7 @@ public class NativeLibraryTests
         Assert.That(block.Success, "README.md has no ```c block after <!-- tests/native/readme_example.c -->");
         Assert.That(block.Groups[1].Value, Is.EqualTo(File.ReadAllText(NativeBuild.Source("readme_example.c"))), "README's C example differs from tests/native/readme_example.c");
         string ppm = Path.Combine(_work, "grass.ppm");
-        var r = RunC("readme_example", TimeSpan.FromMinutes(2), Path.Combine(Fixtures.RepoRoot, "models", "grass.safetensors"), ppm);
+        var r = RunC("readme_example", TimeSpan.FromMinutes(2), Fixtures.BundledModel("grass.safetensors"), ppm);
         Assert.That(r.Stdout.Trim(), Is.EqualTo($"wrote {ppm}"));
         var bytes = File.ReadAllBytes(ppm);
         Assert.That(bytes.Length, Is.EqualTo("P6\n256 256\n255\n".Length + 256 * 256 * 3));
